@@ -1,0 +1,103 @@
+"""The mock's configuration: the undocumented choices, the projects of the space and their first profiles.
+
+Every field of :class:`MockConfig` is a point the documentation leaves open (see ``x-undocumented`` in
+``openapi/sip_profile.yaml``). The defaults are the most permissive reading that stays faithful to every
+documented sentence, for the reasons given field by field below; the other settings let the suite prove
+that it only *observes* these points and never fails on them.
+
+- ``space = "example"``: the ``servers`` default of the fragment, so the derived ``domain`` looks real.
+- ``omitted = "merge"``: every request field is optional, so an update that names one field should not wipe
+  the others; "replace" (omitted fields reset to null) is what the SDK's "PUT for full replacement"
+  wording could also mean.
+- ``owned_numbers = None``: any valid E.164 number is accepted, because ownership is undocumented and the
+  mock has no purchased numbers; a tuple makes it behave like a real account (other numbers → 422).
+- ``case_insensitive = False``: the docs spell every name in upper case; exact matching is the strict
+  reading. ``True`` accepts any case and stores the documented spelling (upper case).
+- ``keep_order = True``: the codec list is the SIP preference order, so keeping it is what users need;
+  ``False`` stores lists in the vocabulary's order, as a service that normalises would.
+- ``allow_empty_lists = True``: "a list of codecs" does not forbid an empty one.
+- ``dedupe = False``: duplicates are kept as sent (the least surprising echo); ``True`` drops repeats.
+- ``null_values = "reset"``: every response field is "or null", so null is a storable value; ``"reject"``
+  answers 422 instead. It applies to the two lists and to default_encryption; default_send_as documents
+  null itself and domain_identifier is a string, so null there is always 422.
+- ``unknown_fields = "ignore"``: the request schema does not forbid extra members (no
+  ``additionalProperties: false``), and ignoring them is what most JSON APIs do.
+- ``identifier_pattern``: a DNS label (RFC 1035 as relaxed by RFC 1123, lower case), because the identifier
+  becomes part of a host name; anything else is answered 422.
+- ``max_body_bytes = 65536``: far above any real profile (a few hundred bytes), low enough to refuse abuse.
+
+``null`` and ``""`` for default_send_as are both stored (and read back) as ``null``: the docs give them the
+same meaning, and storing one canonical value keeps GET stable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+__all__ = ["MockConfig", "Project"]
+
+Omitted = Literal["merge", "replace"]
+NullValues = Literal["reset", "reject"]
+UnknownFields = Literal["ignore", "reject"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MockConfig:
+    space: str = "example"
+    omitted: Omitted = "merge"
+    owned_numbers: tuple[str, ...] | None = None
+    case_insensitive: bool = False
+    keep_order: bool = True
+    allow_empty_lists: bool = True
+    dedupe: bool = False
+    null_values: NullValues = "reset"
+    unknown_fields: UnknownFields = "ignore"
+    identifier_pattern: str = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+    max_body_bytes: int = 65536
+
+    def __post_init__(self) -> None:
+        # Checked up front so that a typo fails when the mock is built, naming the field and the value,
+        # instead of surfacing later as a puzzling answer.
+        for name, allowed in (("omitted", Omitted), ("null_values", NullValues),
+                              ("unknown_fields", UnknownFields)):
+            value = getattr(self, name)
+            if value not in get_args(allowed):
+                raise ValueError(f"MockConfig.{name} has value {value!r}; "
+                                 f"expected one of {get_args(allowed)}")
+        if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?", self.space):
+            raise ValueError(f"MockConfig.space has value {self.space!r}; expected a lower-case DNS label")
+        try:
+            re.compile(self.identifier_pattern)
+        except re.error as exc:
+            raise ValueError(f"MockConfig.identifier_pattern is not a regular expression: {exc}") from None
+        if self.max_body_bytes <= 0:
+            raise ValueError(f"MockConfig.max_body_bytes has value {self.max_body_bytes}; expected > 0")
+        if self.owned_numbers is not None and not isinstance(self.owned_numbers, tuple):
+            raise ValueError("MockConfig.owned_numbers must be a tuple of E.164 strings or None")
+
+
+@dataclass(frozen=True)
+class Project:
+    """One set of credentials of the space. ``voice`` says whether the token has the Voice scope."""
+
+    project_id: str
+    token: str
+    voice: bool
+    name: str
+
+
+# Fixed, readable credentials: mock credentials are not secrets, and a fixed value lets a user paste them
+# into a shell once. The ids are valid UUIDs (like real project ids); the tokens are deliberately unlike
+# real SignalWire tokens so that no secret scanner or human mistakes them for one.
+PRIMARY_ID = "11111111-1111-4111-8111-111111111111"
+SECONDARY_ID = "22222222-2222-4222-8222-222222222222"
+
+#: The novoice token belongs to the *primary* project: on a real account one creates a second API token in
+#: the same project without the Voice scope, so the check is about the scope and nothing else.
+DEFAULT_PROJECTS: tuple[Project, ...] = (
+    Project(PRIMARY_ID, "mock-token-primary", True, "primary"),
+    Project(SECONDARY_ID, "mock-token-secondary", True, "secondary"),
+    Project(PRIMARY_ID, "mock-token-novoice", False, "novoice"),
+)
