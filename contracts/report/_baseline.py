@@ -1,0 +1,111 @@
+"""Compare a run with a baseline run: regressions, fixes, and drift in observed behaviour."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["canonical", "compare_baseline"]
+
+def canonical(value: Any) -> str:
+    """Canonical JSON: the form in which observed values are compared."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _key(obs: Mapping[str, Any]) -> str:
+    return canonical([obs.get("status"), obs.get("value")])
+
+
+def _observed(obs: Mapping[str, Any]) -> dict[str, Any]:
+    return {"status": obs.get("status"), "value": obs.get("value"), "summary": obs.get("summary", "")}
+
+
+def _classify(now: str, before: str | None) -> str:
+    if now == "fail":
+        return "still-failing" if before == "fail" else "regression"
+    if now == "pass" and before == "fail":
+        return "fixed"
+    return "unchanged"
+
+
+def _warnings(doc: Mapping[str, Any], base: Mapping[str, Any]) -> list[str]:
+    out: list[str] = []
+    host, base_host = doc["target"].get("host"), base["target"].get("host")
+    if host != base_host:
+        out.append(
+            f"baseline was recorded against {base_host}, this run against {host}: "
+            "differences may come from the target, not from a change of behaviour"
+        )
+    sha = doc["suite"].get("spec_sha256")
+    base_sha = base["suite"].get("spec_sha256")
+    if sha and base_sha and sha != base_sha:
+        out.append(
+            f"the OpenAPI fragment changed since the baseline (spec {base_sha[:12]} -> {sha[:12]}): "
+            "clauses may have changed meaning"
+        )
+    profile, base_profile = doc["run"].get("profile"), base["run"].get("profile")
+    if profile and base_profile and profile != base_profile:
+        out.append(
+            f"baseline used profile {base_profile!r}, this run {profile!r}: "
+            "deep-only clauses and observations appear as new or gone"
+        )
+    return out
+
+
+def compare_baseline(
+    doc: dict[str, Any], baseline_doc: Mapping[str, Any], *, path: str | Path | None = None
+) -> dict[str, Any]:
+    """Classify every clause and observation of ``doc`` against ``baseline_doc``.
+
+    Clauses: ``regression`` (fails now; did not fail before, or is new), ``fixed`` (failed before, passes
+    now), ``still-failing``, ``unchanged`` (everything else). ``new`` / ``gone`` additionally list clauses
+    present in only one of the two runs. Observations: ``changed`` (status or value differ, compared as
+    canonical JSON), ``unchanged``, ``new``, ``gone``. The result is stored in ``doc["baseline"]`` and
+    returned. Call it before :func:`apply_waivers`, so that waivers can cover drift.
+    """
+    before = {c["id"]: c["verdict"] for c in baseline_doc["clauses"]}
+    now_ids = [c["id"] for c in doc["clauses"]]
+    clauses: dict[str, list[str]] = {
+        "regression": [], "fixed": [], "still-failing": [], "unchanged": [], "new": [], "gone": [],
+    }
+    for clause in doc["clauses"]:
+        cid = clause["id"]
+        clauses[_classify(clause["verdict"], before.get(cid))].append(cid)
+        if cid not in before:
+            clauses["new"].append(cid)
+    clauses["gone"] = [cid for cid in before if cid not in set(now_ids)]
+
+    base_obs = {o["id"]: o for o in baseline_doc.get("observations", [])}
+    now_obs = {o["id"]: o for o in doc.get("observations", [])}
+    observations: dict[str, list[Any]] = {"changed": [], "unchanged": [], "new": [], "gone": []}
+    for oid, obs in now_obs.items():
+        old = base_obs.get(oid)
+        if old is None:
+            observations["new"].append(oid)
+        elif _key(old) == _key(obs):
+            observations["unchanged"].append(oid)
+        else:
+            observations["changed"].append({
+                "id": oid,
+                "clause": obs.get("clause"),
+                "question": obs.get("question", ""),
+                "before": _observed(old),
+                "after": _observed(obs),
+                "waived": False,
+                "waiver": None,
+            })
+    observations["gone"] = [oid for oid in base_obs if oid not in now_obs]
+
+    result: dict[str, Any] = {
+        "path": str(path) if path is not None else None,
+        "baseline_started_at": baseline_doc["run"].get("started_at"),
+        "baseline_target": baseline_doc["target"].get("host"),
+        "baseline_verdict": baseline_doc.get("verdict"),
+        "clauses": clauses,
+        "observations": observations,
+        "warnings": _warnings(doc, baseline_doc),
+    }
+    doc["baseline"] = result
+    return result

@@ -1,0 +1,63 @@
+"""Write every format at once, and re-render them later from a stored conformance.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from contracts.report._history import append_history, read_history, row_from_doc
+from contracts.report._html import write_html
+from contracts.report._json_out import write_json
+from contracts.report._junit import write_junit
+from contracts.report._markdown import write_markdown
+from contracts.report._schema import load_conformance
+from contracts.report._summary import host
+
+__all__ = ["rerender", "write_all"]
+
+
+def write_all(doc: dict[str, Any], dir: str | Path, *, history: bool = True) -> dict[str, Path]:
+    """Write conformance.json, junit.xml, summary.md and report.html into ``dir``.
+
+    Call :func:`finalize` first. With ``history`` the run is appended to ``dir/history.sqlite`` and the
+    trend chart shows the latest runs against the same host; without it, only this run. Returns the paths
+    by format name: ``json``, ``junit``, ``markdown``, ``html`` (and ``history``).
+    """
+    out = Path(dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "json": write_json(doc, out),
+        "junit": write_junit(doc, out),
+        "markdown": write_markdown(doc, out),
+    }
+    if history:
+        rows = append_history(doc, out)
+        paths["history"] = out / "history.sqlite"
+    else:
+        rows = [row_from_doc(doc)]
+    paths["html"] = write_html(doc, out, rows)
+    return paths
+
+
+def rerender(conformance_path: str | Path, out_dir: str | Path | None = None) -> dict[str, Path]:
+    """Re-render every format from a stored conformance.json, without contacting any target.
+
+    ``out_dir`` defaults to the document's directory. History rows are read (from ``out_dir``, else from
+    the document's directory) for the trend chart, never appended. Raises :class:`ReportError` when the
+    document cannot be used.
+    """
+    source = Path(conformance_path)
+    doc = load_conformance(source)
+    out = Path(out_dir) if out_dir is not None else source.parent
+    out.mkdir(parents=True, exist_ok=True)
+    rows = read_history(out, host(doc)) or read_history(source.parent, host(doc))
+    current = row_from_doc(doc)
+    if not any(r["started_at"] == current["started_at"] and r["profile"] == current["profile"] for r in rows):
+        rows = sorted([*rows, current], key=lambda r: str(r["started_at"]))
+    paths = {
+        "json": write_json(doc, out),
+        "junit": write_junit(doc, out),
+        "markdown": write_markdown(doc, out),
+        "html": write_html(doc, out, rows),
+    }
+    return paths
