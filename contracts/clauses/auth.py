@@ -1,0 +1,110 @@
+"""Authentication and authorisation (SP-AUTH-*): Basic auth, the Voice scope, project isolation.
+
+Write probes (PUT with bad credentials) are sent only when writes are allowed: a server with an auth bypass
+would apply them, and a run without --allow-writes must not send a single PUT.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+from ..config import Credentials
+from ..session import Session
+from ..verdicts import Violation
+from . import implements
+
+PROBE_BODY = {"default_encryption": "required"}
+
+
+def _methods(s: Session) -> tuple[str, ...]:
+    return ("GET", "PUT") if s.cfg.allow_writes else ("GET",)
+
+
+@implements("SP-AUTH-001")
+def missing_credentials(s: Session) -> None:
+    for method in _methods(s):
+        ex = s.send(method, creds=None, **({"body": PROBE_BODY} if method == "PUT" else {}))
+        s.expect_unauthorized(ex, f"{method} without credentials")
+
+
+@implements("SP-AUTH-002")
+def wrong_credentials(s: Session) -> None:
+    me = s.creds()
+    wrong_token = Credentials(me.project_id, "not-the-token-" + uuid.uuid4().hex[:8],
+                              me.project_var, "WRONG_TOKEN")
+    stranger = Credentials(str(uuid.UUID(int=0x5EED)), me.token, "UNKNOWN_PROJECT_ID", me.token_var)
+    for method in _methods(s):
+        body = {"body": PROBE_BODY} if method == "PUT" else {}
+        ex = s.send(method, creds=wrong_token, auth_ref=f'"${me.project_var}:not-the-token"', **body)
+        s.expect_unauthorized(ex, f"{method} with a wrong token")
+    ex = s.send("GET", creds=stranger, auth_ref=f'"{stranger.project_id}:${me.token_var}"')
+    s.expect_unauthorized(ex, "GET with an unknown project id")
+
+
+def _malformed_headers(project_id: str) -> list[tuple[str, str]]:
+    no_colon = base64.b64encode(project_id.encode()).decode()
+    return [
+        ("not base64", "Basic !!!not-base64!!!"),
+        ("no colon in the credentials", f"Basic {no_colon}"),
+        ("empty Basic", "Basic "),
+        ("Bearer scheme", "Bearer not-a-real-token"),
+    ]
+
+
+@implements("SP-AUTH-003")
+def malformed_header(s: Session) -> None:
+    for what, value in _malformed_headers(s.creds().project_id):
+        ex = s.send("GET", creds=None, headers={"Authorization": value})
+        s.expect_unauthorized(ex, f"GET with a malformed Authorization header ({what})")
+
+
+@implements("SP-AUTH-004")
+def voice_scope(s: Session) -> None:
+    novoice = s.creds("novoice")
+    me = s.creds()
+    ex = s.send("GET", creds=novoice)
+    # The docs answer 401 for every auth problem; 403 is tolerated (recorded) since it is the usual HTTP
+    # answer for a missing scope. What is asserted: no read.
+    if 200 <= ex.status < 300:
+        raise Violation("a token without the Voice scope read the profile", expected="401",
+                        actual=f"{ex.status}: {ex.text[:200]}", exchange=ex)
+    s.expect_status(ex, {401, 403}, "GET with a token without the Voice scope")
+    s.observe("OBS-AUTH-NOVOICE-STATUS", "SP-AUTH-004", "What does a token without Voice get?", ex,
+              {"status": ex.status}, f"GET answered {ex.status}")
+    if not s.cfg.allow_writes:
+        return
+    same_project = novoice.project_id == me.project_id
+    before = s.get().json() if same_project else None
+    ex = s.send("PUT", creds=novoice, body=PROBE_BODY, who="novoice")
+    if 200 <= ex.status < 300:
+        raise Violation("a token without the Voice scope changed the profile", expected="401",
+                        actual=f"{ex.status}: {ex.text[:200]}", exchange=ex)
+    s.expect_status(ex, {401, 403}, "PUT with a token without the Voice scope")
+    if same_project:
+        after = s.get()
+        if after.json() != before:
+            raise Violation("a refused PUT without the Voice scope still changed the profile",
+                            expected=before, actual=after.json(), exchange=after)
+
+
+@implements("SP-AUTH-005")
+def project_isolation(s: Session) -> None:
+    me, other = s.creds(), s.creds("secondary")
+    mixed = Credentials(me.project_id, other.token, me.project_var, other.token_var)
+    ex = s.send("GET", creds=mixed)
+    s.expect_unauthorized(ex, "GET with project A's id and project B's token")
+    mine, theirs = s.get(), s.get("secondary")
+    s.expect_status(theirs, 200, "GET the second project's own profile")
+    if mine.json() == theirs.json() and (mine.json() or {}).get("domain_identifier"):
+        raise Violation("two projects read the same profile", expected="each project its own profile",
+                        actual=theirs.text[:300], exchange=theirs)
+    if not s.cfg.allow_writes:
+        return
+    ex = s.send("PUT", creds=mixed, body=PROBE_BODY)
+    s.expect_unauthorized(ex, "PUT with project A's id and project B's token")
+    for who, seen in (("primary", mine), ("secondary", theirs)):
+        now = s.get(who)  # type: ignore[arg-type]
+        if now.json() != seen.json():
+            raise Violation(f"a refused cross-project PUT changed the {who} profile",
+                            expected=seen.json(), actual=now.json(), exchange=now)

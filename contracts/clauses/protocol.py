@@ -1,0 +1,96 @@
+"""Protocol-level clauses (SP-PROTO-*): documented statuses, error formats, undeclared behaviour.
+
+SP-PROTO-004 (no 5xx) and SP-PROTO-007 (JSON in the documented schema) are *monitors*: they hold for all
+traffic of the run and are judged by the runner from what ``Session`` saw; their functions here only add
+a few requests of their own so they are exercised even in a read-only run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..session import Session
+from ..verdicts import Violation
+from . import implements
+from ._common import accepts
+
+
+@implements("SP-PROTO-001")
+def get_profile(s: Session) -> None:
+    ex = s.get()
+    s.expect_status(ex, s.spec.success_status("GET"), "GET the profile")
+    s.expect_profile(ex, "GET the profile")
+
+
+@implements("SP-PROTO-002")
+def put_full_profile(s: Session) -> None:
+    body = {
+        "domain_identifier": f"{s.id_prefix}-full",
+        "default_codecs": list(s.spec.codecs[:3]),
+        "default_ciphers": list(s.spec.ciphers[:2]),
+        "default_encryption": s.spec.encryption_values[0],
+        "default_send_as": None,
+    }
+    ex, profile = accepts(s, body, "PUT a full valid body")
+    missing = [f for f in s.spec.profile_fields if f not in profile]
+    if missing:
+        raise Violation("the PUT answer is not the full profile", expected=list(s.spec.profile_fields),
+                        actual=f"missing {missing}", exchange=ex)
+
+
+@implements("SP-PROTO-003")
+def error_format(s: Session) -> None:
+    single: list[dict[str, Any]] = [
+        {"default_codecs": ["G729"]},
+        {"default_encryption": "none"},
+        {"default_send_as": "12345"},
+    ]
+    for body in single:
+        ex = s.put(body)
+        s.expect_rejected(ex, f"PUT {body}")
+    double = {"default_codecs": ["G729"], "default_encryption": "none"}
+    ex = s.put(double)
+    s.expect_rejected(ex, f"PUT {double}")
+    if len((ex.json() or {}).get("errors", [])) < 2:
+        raise Violation("a body with two invalid fields got fewer than two error items",
+                        expected="one item per problem (2)", actual=ex.text[:300], exchange=ex)
+
+
+@implements("SP-PROTO-004")
+def no_server_error(s: Session) -> None:
+    """Monitor; the runner fails this clause on any 5xx seen anywhere in the run."""
+    s.get()
+
+
+@implements("SP-PROTO-007")
+def json_in_schema(s: Session) -> None:
+    """Monitor; the runner fails this clause on any documented answer off its schema."""
+    s.get()
+    s.send("GET", creds=None)
+
+
+def _status(s: Session, obs_id: str, question: str, method: str, **kwargs: Any) -> None:
+    ex = s.send(method, creds=s.creds(), **kwargs)
+    value: dict[str, Any] = {"status": ex.status}
+    if method == "OPTIONS" and ex.response_headers.get("allow"):
+        value["allow"] = ",".join(sorted(m.strip().upper() for m in ex.response_headers["allow"].split(",")))
+    s.observe(obs_id, "SP-PROTO-008", question, ex, value, f"{method} answered {ex.status}")
+
+
+@implements("SP-PROTO-008")
+def undeclared(s: Session) -> None:
+    _status(s, "OBS-PROTO-OPTIONS", "How does OPTIONS on the path answer?", "OPTIONS")
+    if not s.cfg.allow_writes:
+        return
+    # DELETE is never sent: on a live account it could destroy the profile the run must restore.
+    _status(s, "OBS-PROTO-POST", "How does POST on the path answer?", "POST", body={})
+    _status(s, "OBS-PROTO-PATCH", "How does PATCH on the path answer?", "PATCH", body={})
+    _status(s, "OBS-PROTO-MALFORMED-JSON", "How is a malformed JSON body answered?", "PUT",
+            content='{"default_codecs": [', headers={"Content-Type": "application/json"})
+    _status(s, "OBS-PROTO-TEXT-PLAIN", "How is a text/plain body answered?", "PUT",
+            content="default_encryption=required", headers={"Content-Type": "text/plain"})
+    _status(s, "OBS-PROTO-ARRAY-BODY", "How is a JSON array body answered?", "PUT", body=[])
+    ex = s.put({"default_encryption": s.spec.encryption_values[0], "x_sip_contracts_unknown": 1})
+    s.observe("OBS-PROTO-UNKNOWN-FIELD", "SP-PROTO-008", "Are unknown extra fields ignored or rejected?", ex,
+              {"status": ex.status}, f"an unknown field: {'ignored' if ex.status < 300 else 'rejected'} "
+              f"({ex.status})")

@@ -1,0 +1,91 @@
+"""State of the singleton (SP-STATE-*): read-after-write, idempotence, atomic rejection, omitted fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import generators as gen
+from ..session import Session
+from ..verdicts import Violation
+from . import implements
+from ._common import accepts, probe, stored_equal
+
+
+def _bodies(s: Session) -> Any:
+    numbers = s.target.numbers if s.target.numbers else None
+    return gen.valid_bodies(s.id_prefix, numbers=numbers)
+
+
+@implements("SP-STATE-001")
+def read_after_write(s: Session) -> None:
+    def check(body: dict[str, Any]) -> None:
+        _, written = accepts(s, body, "PUT a valid body")
+        got = s.get()
+        s.expect_status(got, 200, "GET after PUT")
+        diff = stored_equal(s, body, written, s.expect_profile(got, "GET after PUT"))
+        if diff:
+            raise Violation("GET after PUT does not return what the PUT answered", expected=written,
+                            actual=diff, exchange=got)
+
+    s.explorer.search("SP-STATE-001", _bodies(s), probe(check),
+                      examples=s.examples(s.profile.state_examples))
+
+
+@implements("SP-STATE-002")
+def idempotence(s: Session) -> None:
+    def check(body: dict[str, Any]) -> None:
+        _, first = accepts(s, body, "PUT a valid body")
+        ex, second = accepts(s, body, "the same PUT again")
+        diff = stored_equal(s, body, first, second)
+        if diff:
+            raise Violation("repeating the same PUT gave another result", expected=first, actual=diff,
+                            exchange=ex)
+
+    s.explorer.search("SP-STATE-002", _bodies(s), probe(check),
+                      examples=s.examples(max(2, s.profile.state_examples - 1)))
+
+
+@implements("SP-STATE-003")
+def atomic_rejection(s: Session) -> None:
+    state: dict[str, Any] = {}
+
+    def check(pair: tuple[dict[str, Any], Any]) -> None:
+        body, bad = pair
+        if "before" not in state:
+            got = s.get()
+            s.expect_status(got, 200, "GET before a rejected PUT")
+            state["before"] = got.json()
+        ex = s.put(body)
+        if 200 <= ex.status < 300:
+            # Accepting the invalid field is the area clause's finding, not this one's; re-read state.
+            state.pop("before")
+            return
+        after = s.get()
+        diff = stored_equal(s, None, state["before"], after.json() or {})
+        if diff:
+            expected, state["before"] = state["before"], after.json()  # re-baseline for shrinking
+            raise Violation(f"a rejected PUT ({ex.status}, invalid {bad.cls}) changed the profile",
+                            expected=expected, actual=diff, exchange=ex)
+
+    s.explorer.search("SP-STATE-003", gen.mixed_invalid_bodies(s.id_prefix, numbers=s.target.numbers),
+                      probe(check), examples=s.examples(s.profile.state_examples),
+                      keyfn=lambda pair: gen.canonical(pair[0]))
+
+
+@implements("SP-STATE-004")
+def omitted_fields(s: Session) -> None:
+    values = s.spec.encryption_values
+    full = {"default_codecs": list(s.spec.codecs[:2]), "default_ciphers": list(s.spec.ciphers[:1]),
+            "default_encryption": values[0], "domain_identifier": f"{s.id_prefix}-omit"}
+    first = s.put(full)
+    partial = s.put({"default_encryption": values[-1]})
+    got = s.get()
+    after = got.json() or {}
+    if first.status >= 300 or partial.status >= 300 or got.status != 200:
+        kind = f"unclear (answers {first.status}/{partial.status}/{got.status})"
+    else:
+        kept = [f for f in ("default_codecs", "default_ciphers", "domain_identifier") if after.get(f) == full[f]]
+        reset = [f for f in ("default_codecs", "default_ciphers", "domain_identifier") if after.get(f) is None]
+        kind = "merge" if len(kept) == 3 else "replace" if len(reset) == 3 else "mixed"
+    s.observe("OBS-STATE-OMITTED", "SP-STATE-004", "Are omitted fields kept (merge) or reset (replace)?",
+              partial, {"semantics": kind}, f"omitted fields: {kind}")

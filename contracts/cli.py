@@ -1,0 +1,265 @@
+"""The ``sip-contracts`` command line.
+
+Exit codes (the same for every command): 0 every clause passes; 1 contract violations (or a regression /
+unwaived drift against the baseline, or a failed restore); 2 usage or configuration error, one line, no
+traceback; 3 target unreachable or verdict inconclusive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"sip-contracts: error: {message}\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sip-contracts", description="Contract tests for SignalWire's SIP profile API.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="run the conformance suite and write the reports")
+    run.add_argument("--report-dir", default="reports", help="where the reports go (default: reports/)")
+    run.add_argument("--seed", type=_positive_int, help="seed for every generator (default: random)")
+    run.add_argument("--max-examples", type=_positive_int, help="examples per explored clause")
+    run.add_argument("--profile", default="quick", help="quick (nightly, default) or deep (weekly)")
+    run.add_argument("--allow-writes", metavar="HOST",
+                     help="allow writes to this exact target host (host:port for a URL)")
+    run.add_argument("--baseline", metavar="PATH", help="a previous conformance.json to compare against")
+    run.add_argument("--waivers", metavar="PATH", help="waivers file (default: contracts/waivers.yaml "
+                     "when present in the working directory)")
+    run.add_argument("--timeout", type=_float, help="seconds per request (default 10)")
+    run.add_argument("--pace", type=_float, help="max requests per second (default: 4 for remote targets)")
+    run.add_argument("--budget", type=_positive_int, help="hard cap on requests (default: per profile)")
+    run.add_argument("--example-db", metavar="DIR", help="hypothesis example database dir ('none' to disable)")
+    run.add_argument("--mutant", help="run against the embedded mock broken the named way")
+    run.add_argument("--no-history", action="store_true", help="do not append to history.sqlite")
+    run.add_argument("--quiet", action="store_true", help="no progress display")
+
+    mock = sub.add_parser("mock", help="serve the embedded mock over HTTP (Ctrl-C stops it)")
+    mock.add_argument("--host", default="127.0.0.1")
+    mock.add_argument("--port", type=_positive_int, default=8080)
+    mock.add_argument("--mutant", help="serve the mock broken the named way")
+    mock.add_argument("--latency", type=_float, default=0.0, help="seconds added to every answer")
+    mock.add_argument("--error-rate", type=_float, default=0.0, help="fraction of answers that are 503")
+
+    clauses = sub.add_parser("clauses", help="list the clause catalogue")
+    clauses.add_argument("--json", action="store_true")
+
+    report = sub.add_parser("report", help="re-render every report format from a conformance.json")
+    report.add_argument("path")
+    report.add_argument("--out", help="output dir (default: the file's dir)")
+
+    restore = sub.add_parser("restore", help="put a snapshot.json back on the target")
+    restore.add_argument("path")
+    restore.add_argument("--allow-writes", metavar="HOST")
+
+    mutants = sub.add_parser("mutants", help="list the mock's mutants or run the kill matrix")
+    mutants.add_argument("--list", action="store_true")
+    mutants.add_argument("--profile", default="quick")
+    mutants.add_argument("--seed", type=_positive_int, default=1)
+    mutants.add_argument("--report-dir", default="reports")
+    mutants.add_argument("--only", nargs="*", help="run only these mutants")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        handler = {"run": cmd_run, "mock": cmd_mock, "clauses": cmd_clauses, "report": cmd_report,
+                   "restore": cmd_restore, "mutants": cmd_mutants}[args.command]
+        return handler(args)
+    except ConfigError as exc:
+        print(f"sip-contracts: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _report_error() -> type[Exception]:
+    from .report import ReportError
+
+    return ReportError
+
+
+def _known_ids() -> set[str]:
+    from .catalogue import CATALOGUE
+    from .observations import OBSERVATION_IDS
+
+    return {c.id for c in CATALOGUE} | set(OBSERVATION_IDS)
+
+
+def _load_inputs(args: argparse.Namespace) -> tuple[dict[str, Any] | None, list[Any]]:
+    """Baseline and waivers are read before any request: a bad one is exit 2, not a wasted run."""
+    from . import report
+
+    baseline = None
+    try:
+        if args.baseline:
+            baseline = report.load_conformance(Path(args.baseline))
+        waivers_path = args.waivers or ("contracts/waivers.yaml" if Path("contracts/waivers.yaml").is_file()
+                                        else None)
+        waivers = report.load_waivers(Path(waivers_path), _known_ids()) if waivers_path else []
+    except _report_error() as exc:
+        raise ConfigError(str(exc)) from None
+    return baseline, waivers
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from . import report
+    from .config import load_config
+    from .progress import ProgressPrinter
+    from .runner import execute
+    from .secrets import scrub
+
+    if args.baseline and not Path(args.baseline).is_file():
+        raise ConfigError(f"--baseline {args.baseline}: no such file")
+    cfg = load_config(profile=args.profile, seed=args.seed, report_dir=args.report_dir,
+                      allow_writes=args.allow_writes, timeout_s=args.timeout, pace_rps=args.pace,
+                      budget=args.budget, max_examples=args.max_examples, waivers=args.waivers,
+                      example_db=args.example_db if args.example_db is not None else ".hypothesis/sip-contracts",
+                      mutant=args.mutant, progress=not args.quiet)
+    if args.mutant:
+        _check_mutant(args.mutant)
+    baseline, waivers = _load_inputs(args)
+    printer = ProgressPrinter(cfg, enabled=not args.quiet)
+    outcome = execute(cfg, progress=printer.update)
+    doc = scrub(outcome.doc, cfg.target.secrets())
+    if baseline is not None:
+        doc["baseline"] = report.compare_baseline(doc, baseline)
+        doc["baseline"]["path"] = str(args.baseline)
+    report.apply_waivers(doc, waivers, date.today())
+    report.finalize(doc)
+    paths = report.write_all(doc, cfg.report_dir, history=not args.no_history)
+    printer.summary(doc, paths)
+    return int(doc["exit_code"])
+
+
+def _check_mutant(name: str) -> None:
+    from .mock import MUTANTS
+
+    if name not in MUTANTS:
+        raise ConfigError(f"unknown mutant {name!r}; see `sip-contracts mutants --list`")
+
+
+def cmd_mock(args: argparse.Namespace) -> int:
+    from .mock import Faults, MockConfig, MockSpace, describe, serve
+
+    if args.mutant:
+        _check_mutant(args.mutant)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError(f"--host {args.host}: the mock serves on loopback only")
+    faults = Faults(latency_s=args.latency, error_rate=args.error_rate)
+    space = MockSpace(MockConfig(), mutant=args.mutant, faults=faults)
+
+    def ready(url: str) -> None:
+        print(describe(space).replace("{base_url}", url), flush=True)
+        print(f"Serving the embedded mock on {url} — Ctrl-C stops it.", flush=True)
+
+    serve(space, host=args.host, port=args.port, on_ready=ready)
+    return EXIT_OK
+
+
+def cmd_clauses(args: argparse.Namespace) -> int:
+    from .catalogue import CATALOGUE
+    from .clauses import load_all
+
+    registry = load_all()
+    rows = [{"id": c.id, "area": c.area, "kind": c.kind, "title": c.title, "source": c.source,
+             "where": c.where, "needs": list(c.needs),
+             "check": f"{registry[c.id].__module__}:{registry[c.id].__name__}"} for c in CATALOGUE]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} clauses", show_lines=False)
+    for col in ("id", "area", "kind", "title", "check"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(row["id"], row["area"], row["kind"], row["title"], row["check"].split(".")[-1])
+    Console(width=max(140, int(os.environ.get("COLUMNS", "0") or 0))).print(table)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from . import report
+
+    try:
+        paths = report.rerender(Path(args.path), Path(args.out) if args.out else None)
+    except _report_error() as exc:
+        raise ConfigError(str(exc)) from None
+    for name, path in sorted(paths.items()):
+        print(f"{name}: {path}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from .client import Client
+    from .config import check_write_guard, target_from_env
+    from .safety import SnapshotStore, restore_profiles
+
+    try:
+        snap = SnapshotStore.load(Path(args.path))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read snapshot {args.path}: {exc}") from None
+    target = target_from_env()
+    if target is None:
+        raise ConfigError("restore needs the SIGNALWIRE_* variables of the target the snapshot came from")
+    if snap["target"]["host"] != target.host:
+        raise ConfigError(f"the snapshot is of {snap['target']['host']!r} but the target is {target.host!r}")
+    allow = args.allow_writes or os.environ.get("SIP_CONTRACTS_ALLOW_WRITES")
+    if not check_write_guard(target, allow):
+        raise ConfigError(f"restoring writes: pass --allow-writes {target.host}")
+    client = Client(base_url=target.base_url, allow_writes=True, budget=20)
+    from .errors import NoAnswer
+
+    try:
+        result = restore_profiles(client, target, snap["profiles"])
+    except NoAnswer as exc:
+        print(f"sip-contracts: restore: no answer from the target: {exc}", file=sys.stderr)
+        return EXIT_INCONCLUSIVE
+    print(f"restore: {result['status']} ({result['detail']})")
+    return EXIT_OK if result["status"] == "restored" else EXIT_FAIL
+
+
+def cmd_mutants(args: argparse.Namespace) -> int:
+    from .killmatrix import run_matrix, show_list
+
+    if args.list:
+        return show_list()
+    return run_matrix(profile=args.profile, seed=args.seed, report_dir=Path(args.report_dir), only=args.only)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

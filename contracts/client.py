@@ -1,0 +1,303 @@
+"""The one HTTP client of the suite: httpx, with the write guard, pacing, retries and a request budget.
+
+Every request of a run goes through :class:`Client`, which makes it the single place that enforces the
+safety rules: no write without the user's consent, a hard cap on requests, bounded waits on 429/503
+(``Retry-After``), bounded retries of connection errors and timeouts, and a record of every exchange with
+credentials redacted. The same client talks to the in-process mock (an httpx transport) or a real space.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import threading
+import time
+from datetime import timedelta
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from . import __version__
+from .config import Credentials
+from .errors import BudgetExhausted, NoAnswer, SuiteAbort, WriteBlocked
+from .spec import PATH
+
+__all__ = ["Client", "Exchange", "NO_BODY"]
+
+WRITE_METHODS = frozenset({"PUT", "POST", "PATCH", "DELETE"})
+TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
+NO_BODY: Any = object()
+USER_AGENT = f"sip-profile-contracts/{__version__} (+https://github.com/)"
+_BODY_TRIM = 2000
+
+
+@dataclass
+class Exchange:
+    """One request and its final answer, safe to put in a report (no credential values)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]  #: request headers with Authorization redacted
+    body: Any  #: the JSON body sent, or the raw text, or NO_BODY
+    auth_ref: str  #: how credentials were given, e.g. '"$SIGNALWIRE_PROJECT_ID:$SIGNALWIRE_API_TOKEN"'
+    status: int
+    response_headers: dict[str, str]
+    text: str
+    attempts: int = 1
+    clause: str | None = None
+    elapsed_s: float = 0.0
+    raw: httpx.Response | None = field(default=None, repr=False)
+
+    @property
+    def content_type(self) -> str:
+        return self.response_headers.get("content-type", "")
+
+    def json(self) -> Any:
+        """The parsed body, or None when it is not JSON."""
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            return None
+
+    def request_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"method": self.method, "url": self.url, "headers": self.headers}
+        if self.body is not NO_BODY:
+            out["body"] = self.body
+        return out
+
+    def response_dict(self) -> dict[str, Any]:
+        text = self.text if len(self.text) <= _BODY_TRIM else self.text[:_BODY_TRIM] + "…(trimmed)"
+        return {"status": self.status, "headers": self.response_headers, "body": text}
+
+    def curl(self) -> str:
+        """A copy-pasteable reproducer that names the credential variables, never their values."""
+        parts = ["curl -sS -i", f"-X {self.method}"]
+        if self.auth_ref:
+            parts.append(f"-u {self.auth_ref}")
+        for name, value in self.headers.items():
+            if name.lower() in {"authorization", "user-agent", "content-length", "accept-encoding",
+                                "connection", "host"}:
+                if name.lower() == "authorization" and not self.auth_ref:
+                    parts.append(_shell_quote(f"{name}: {value}"))
+                continue
+            parts.append(f"-H {_shell_quote(f'{name}: {value}')}")
+        if self.body is not NO_BODY:
+            data = self.body if isinstance(self.body, str) else _compact(self.body)
+            parts.append(f"--data-raw {_shell_quote(data)}")
+        parts.append(_shell_quote(self.url))
+        return " ".join(parts)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _shell_quote(text: str) -> str:
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+class Recorder:
+    """Counts requests per clause and per method, and the faults that recovered on retry (flakiness)."""
+
+    def __init__(self) -> None:
+        self.by_method: Counter[str] = Counter()
+        self.by_clause: Counter[str] = Counter()
+        self.flaky: Counter[str] = Counter()
+        self.retries = 0
+        self.total = 0
+        self.exchanges: list[Exchange] = []
+        self.clause: str | None = None
+
+    def count(self, method: str) -> None:
+        self.total += 1
+        self.by_method[method] += 1
+        if self.clause:
+            self.by_clause[self.clause] += 1
+
+
+class Client:
+    """Sends requests for clauses. Thread-safe enough for one run (a lock serialises pacing and counts)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        transport: httpx.BaseTransport | None = None,
+        allow_writes: bool,
+        budget: int,
+        timeout_s: float = 10.0,
+        pace_rps: float = 0.0,
+        retries: int = 2,
+        max_retry_wait_s: float = 30.0,
+        on_exchange: Callable[[Exchange], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(transport=transport, timeout=timeout_s, follow_redirects=False,
+                                  headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+        self.allow_writes = allow_writes
+        self.budget = budget
+        self.reserve = 0  #: requests allowed beyond the budget (restoring the snapshot)
+        self.pace = 1.0 / pace_rps if pace_rps > 0 else 0.0
+        self.retries = retries
+        self.max_retry_wait_s = max_retry_wait_s
+        self.timeout_s = timeout_s
+        self.recorder = Recorder()
+        self.on_exchange = on_exchange
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._last_sent = 0.0
+        self._dead_streak = 0
+
+    def close(self) -> None:
+        self._http.close()
+
+    @property
+    def url(self) -> str:
+        return self.base_url + PATH
+
+    def request(
+        self,
+        method: str,
+        *,
+        creds: Credentials | None,
+        body: Any = NO_BODY,
+        content: str | bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth_ref: str | None = None,
+        url: str | None = None,
+    ) -> Exchange:
+        """Send one logical request (with bounded retries) and return its final exchange.
+
+        ``creds=None`` sends no credentials (unless ``headers`` carries a hand-made Authorization).
+        Raises NoAnswer when no real answer came, BudgetExhausted when the budget is spent, and
+        WriteBlocked for a write the user did not allow.
+        """
+        method = method.upper()
+        if method in WRITE_METHODS and not self.allow_writes:
+            raise WriteBlocked(f"{method} blocked: writes to this target were not allowed")
+        send_headers = dict(headers or {})
+        kwargs: dict[str, Any] = {}
+        if body is not NO_BODY:
+            kwargs["content"] = _compact(body).encode()
+            send_headers.setdefault("Content-Type", "application/json")
+        elif content is not None:
+            kwargs["content"] = content.encode() if isinstance(content, str) else content
+        auth = (creds.project_id, creds.token) if creds else None
+        ref = auth_ref if auth_ref is not None else (creds.curl_user() if creds else "")
+        target = url or self.url
+        attempts = 0
+        recovered: list[str] = []
+        while True:
+            attempts += 1
+            self._take_slot(method)
+            started = time.monotonic()
+            try:
+                response = self._http.request(method, target, headers=send_headers, auth=auth, **kwargs)
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                kind = "timeout" if isinstance(exc, httpx.TimeoutException) else "connect"
+                if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+                    kind = "dropped"
+                if attempts > self.retries:
+                    self._dead_streak += 1
+                    if self._dead_streak >= 3:
+                        raise SuiteAbort(f"the target stopped answering ({kind}: {type(exc).__name__})") \
+                            from None
+                    raise NoAnswer(f"no answer after {attempts} attempts ({kind}: "
+                                   f"{type(exc).__name__})") from None
+                recovered.append(kind)
+                self._backoff(attempts)
+                continue
+            self._dead_streak = 0
+            wait = self._transient_wait(response, attempts)
+            if wait is not None:
+                recovered.append(str(response.status_code))
+                self._sleep(wait)
+                continue
+            if response.status_code >= 500 and attempts == 1 and method in {"GET", "PUT"}:
+                # A lone 500 on a flaky target is not a contract violation: replay the (idempotent)
+                # request once; only a 500 that repeats is reported.
+                retry = self._replay_once(method, target, send_headers, auth, kwargs)
+                if retry is not None and retry.status_code < 500:
+                    recovered.append("500-recovered")
+                    response, attempts = retry, attempts + 1
+            break
+        for kind in recovered:
+            self.recorder.flaky[kind] += 1
+        self.recorder.retries += attempts - 1
+        exchange = self._exchange(method, target, send_headers, body, content, ref, response, attempts,
+                                  time.monotonic() - started)
+        if self.on_exchange:
+            self.on_exchange(exchange)
+        return exchange
+
+    # -- internals --------------------------------------------------------------------------------------
+
+    def _replay_once(self, method: str, url: str, headers: dict[str, str], auth: Any,
+                     kwargs: dict[str, Any]) -> httpx.Response | None:
+        try:
+            self._take_slot(method)
+            return self._http.request(method, url, headers=headers, auth=auth, **kwargs)
+        except (httpx.TimeoutException, httpx.TransportError):
+            return None
+
+    def _transient_wait(self, response: httpx.Response, attempts: int) -> float | None:
+        """How long to wait before retrying a 429/5xx-gateway answer, or None to accept the answer."""
+        if response.status_code not in TRANSIENT_STATUSES:
+            return None
+        if attempts > self.retries + 3:
+            raise NoAnswer(f"still {response.status_code} after {attempts} attempts")
+        wait = _retry_after(response)
+        if wait is None:
+            wait = min(self.max_retry_wait_s, 0.5 * 2 ** (attempts - 1))
+        if wait > self.max_retry_wait_s:
+            raise NoAnswer(f"{response.status_code} with Retry-After {wait:.0f}s, beyond the "
+                           f"{self.max_retry_wait_s:.0f}s the run may wait")
+        return wait
+
+    def _backoff(self, attempts: int) -> None:
+        self._sleep(min(self.max_retry_wait_s, 0.25 * 2 ** attempts))
+
+    def _take_slot(self, method: str) -> None:
+        with self._lock:
+            if self.recorder.total >= self.budget + self.reserve:
+                raise BudgetExhausted(f"request budget of {self.budget} spent")
+            if self.pace:
+                delay = self._last_sent + self.pace - time.monotonic()
+                if delay > 0:
+                    self._sleep(delay)
+            self._last_sent = time.monotonic()
+            self.recorder.count(method)
+
+    def _exchange(self, method: str, url: str, headers: dict[str, str], body: Any, content: Any,
+                  auth_ref: str, response: httpx.Response, attempts: int, elapsed: float) -> Exchange:
+        shown = {k: ("<redacted>" if k.lower() == "authorization" else v) for k, v in headers.items()}
+        try:
+            _ = response.elapsed
+        except RuntimeError:  # transports that hand over a pre-read body never set it; schemathesis reads it
+            response.elapsed = timedelta(seconds=elapsed)
+        if body is NO_BODY and content is not None:
+            body = content if isinstance(content, str) else content.decode("utf-8", "replace")
+        exchange = Exchange(
+            method=method, url=url, headers=shown, body=body, auth_ref=auth_ref,
+            status=response.status_code,
+            response_headers={k.lower(): v for k, v in response.headers.items()},
+            text=response.text, attempts=attempts, clause=self.recorder.clause, elapsed_s=elapsed,
+            raw=response,
+        )
+        self.recorder.exchanges.append(exchange)
+        return exchange

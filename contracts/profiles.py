@@ -1,0 +1,29 @@
+"""Named run profiles, like hypothesis' settings profiles: how many examples each clause draws.
+
+``quick`` is the nightly default: every clause exercised at least once within a 300-request budget.
+``deep`` is the weekly run: many more examples per clause, a larger budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["PROFILES", "Profile"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Profile:
+    name: str
+    budget: int  #: hard cap on requests for the whole run (restore is always allowed beyond it)
+    examples: int  #: examples per explored clause
+    schemathesis_positive: int
+    schemathesis_negative: int
+    state_examples: int
+
+
+PROFILES: dict[str, Profile] = {
+    "quick": Profile(name="quick", budget=300, examples=4, schemathesis_positive=8,
+                     schemathesis_negative=14, state_examples=3),
+    "deep": Profile(name="deep", budget=4000, examples=40, schemathesis_positive=120,
+                    schemathesis_negative=200, state_examples=25),
+}

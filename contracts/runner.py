@@ -1,0 +1,215 @@
+"""The run: configuration in, conformance document out.
+
+Order of work: build the client (in-process transport for the embedded mock, real HTTP otherwise), run
+the documented clauses (read-only ones first, as the catalogue lists them), then the observed ones, then
+judge the monitors, restore every profile written, and assemble ``conformance.json``.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from . import __version__
+from .catalogue import CATALOGUE, Clause
+from .client import Client
+from .clauses import load_all
+from .config import RunConfig
+from .errors import NoAnswer, SkipClause, SuiteAbort, WriteBlocked
+from .safety import SnapshotStore, restore_profiles, shielded, terminate_as_interrupt
+from .session import Session
+from .spec import load_spec
+from .verdicts import ClauseResult, Violation
+
+__all__ = ["RunOutcome", "execute", "ordered_clauses"]
+
+MONITORS = ("SP-PROTO-004", "SP-PROTO-007", "SP-ID-001")
+MAX_FAILURES_SHOWN = 3
+Progress = Callable[[int, int, Clause, ClauseResult | None], None]
+
+
+@dataclass
+class RunOutcome:
+    doc: dict[str, Any]
+    session: Session
+
+
+def ordered_clauses() -> list[Clause]:
+    documented = [c for c in CATALOGUE if c.documented]
+    observed = [c for c in CATALOGUE if not c.documented]
+    return documented + observed
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def build_client(cfg: RunConfig, transport: httpx.BaseTransport | None) -> Client:
+    return Client(base_url=cfg.target.base_url, transport=transport, allow_writes=cfg.allow_writes,
+                  budget=cfg.budget, timeout_s=cfg.timeout_s, pace_rps=cfg.pace_rps, retries=cfg.retries,
+                  max_retry_wait_s=cfg.max_retry_wait_s)
+
+
+def mock_transport(cfg: RunConfig) -> tuple[httpx.BaseTransport, Any]:
+    from .mock import MockConfig, MockSpace
+
+    space = MockSpace(MockConfig(), mutant=cfg.mutant, seed=cfg.seed)
+    return space.transport(), space
+
+
+def _skip_reason(clause: Clause, cfg: RunConfig) -> str | None:
+    if "write" in clause.needs and not cfg.allow_writes:
+        return f"writes not allowed: pass --allow-writes {cfg.target.host} to run write clauses"
+    return None
+
+
+def _run_clause(s: Session, clause: Clause, fn: Callable[[Session], None]) -> ClauseResult:
+    result = ClauseResult(id=clause.id)
+    reason = _skip_reason(clause, s.cfg)
+    if reason:
+        result.verdict, result.reason = "skipped", reason
+        return result
+    rec = s.client.recorder
+    rec.clause = clause.id
+    started, before = time.monotonic(), rec.total
+    try:
+        fn(s)
+    except Violation as v:
+        result.verdict, result.reason = "fail", v.message
+        result.failures.append(v.as_dict(s.cfg.seed))
+        result.first_failure_after = rec.total
+    except SkipClause as exc:
+        result.verdict, result.reason = "skipped", str(exc)
+    except SuiteAbort:
+        raise
+    except NoAnswer as exc:
+        result.verdict, result.reason = "inconclusive", str(exc)
+    except WriteBlocked as exc:
+        result.verdict, result.reason = "error", f"suite bug: {exc}"
+    except Exception as exc:  # a bug in the suite, never a verdict on the target
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        result.verdict = "error"
+        result.reason = f"suite error: {type(exc).__name__}: {exc} ({frame.filename}:{frame.lineno})"
+    finally:
+        rec.clause = None
+        result.requests = rec.total - before
+        result.duration_s = round(time.monotonic() - started, 3)
+    return result
+
+
+def _judge_monitors(s: Session, results: dict[str, ClauseResult]) -> None:
+    for clause_id in MONITORS:
+        seen = s.monitor.seen.get(clause_id, [])
+        result = results.get(clause_id)
+        if not seen or result is None or result.verdict in ("skipped",):
+            continue
+        if result.verdict != "fail":
+            result.verdict, result.reason = "fail", seen[0].message
+            result.first_failure_after = s.monitor.first_at.get(clause_id)
+        room = MAX_FAILURES_SHOWN - len(result.failures)
+        result.failures.extend(v.as_dict(s.cfg.seed) for v in seen[: max(0, room)])
+
+
+def execute(cfg: RunConfig, *, transport: httpx.BaseTransport | None = None,
+            progress: Progress | None = None) -> RunOutcome:
+    """Run every clause against the configured target and return the conformance document."""
+    spec = load_spec()
+    registry = load_all()
+    space = None
+    if transport is None and cfg.target.kind == "mock":
+        transport, space = mock_transport(cfg)
+    client = build_client(cfg, transport)
+    session = Session(cfg, spec, client)
+    snapshots = SnapshotStore(cfg.report_dir / "snapshot.json", cfg.target)
+
+    def snapshot(who: str) -> None:
+        if who == "novoice":
+            return  # cannot be read by design; its writes are refused probes
+        got = client.request("GET", creds=session.creds(who))  # type: ignore[arg-type]
+        if got.status != 200 or not isinstance(got.json(), dict):
+            raise NoAnswer(f"could not snapshot the {who} profile before writing (GET answered "
+                           f"{got.status}); no write sent")
+        snapshots.save(who, got.json())
+
+    session.snapshot_hook = snapshot
+    started_at, t0 = _now(), time.monotonic()
+    results: dict[str, ClauseResult] = {}
+    clauses = ordered_clauses()
+    interrupted: str | None = None
+    restore: dict[str, Any] = {"status": "not-needed", "projects": [], "detail": "nothing was written"}
+    try:
+        with terminate_as_interrupt():
+            try:
+                for i, clause in enumerate(clauses, 1):
+                    if progress:
+                        progress(i, len(clauses), clause, None)
+                    try:
+                        results[clause.id] = _run_clause(session, clause, registry[clause.id])
+                    except SuiteAbort as exc:
+                        interrupted = f"the target stopped answering: {exc}"
+                        break
+                    if progress:
+                        progress(i, len(clauses), clause, results[clause.id])
+            except KeyboardInterrupt as exc:
+                interrupted = f"interrupted ({exc or 'Ctrl-C'})"
+            finally:
+                with shielded():
+                    restore = restore_profiles(client, cfg.target, snapshots.profiles)
+                    if restore["status"] == "restored":
+                        snapshots.path.unlink(missing_ok=True)
+    finally:
+        client.close()
+    for clause in clauses:
+        results.setdefault(clause.id, ClauseResult(
+            id=clause.id, verdict="inconclusive", reason=interrupted or "not run"))
+    _judge_monitors(session, results)
+    doc = _document(cfg, session, clauses, results, registry, started_at, time.monotonic() - t0,
+                    restore, interrupted)
+    if space is not None:
+        doc["target"]["mutant"] = cfg.mutant
+    return RunOutcome(doc=doc, session=session)
+
+
+def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[str, ClauseResult],
+              registry: dict[str, Callable[[Session], None]], started_at: str, duration: float,
+              restore: dict[str, Any], interrupted: str | None) -> dict[str, Any]:
+    rec = s.client.recorder
+    rows = []
+    for clause in sorted(clauses, key=lambda c: CATALOGUE.index(c)):
+        r = results[clause.id]
+        fn = registry[clause.id]
+        rows.append({
+            "id": clause.id, "title": clause.title, "area": clause.area, "kind": clause.kind,
+            "source": clause.source, "where": clause.where, "check": f"{fn.__module__}:{fn.__name__}",
+            "verdict": r.verdict, "reason": r.reason, "requests": r.requests,
+            "first_failure_after": r.first_failure_after, "duration_s": r.duration_s,
+            "failures": r.failures, "waiver": None,
+        })
+    flaky = [{"kind": k, "count": n, "recovered": True} for k, n in sorted(rec.flaky.items())]
+    command = f"sip-contracts run --profile {cfg.profile.name} --seed {cfg.seed}"
+    return {
+        "schema_version": "1",
+        "suite": {"name": "sip-profile-contracts", "version": __version__, "spec_sha256": s.spec.sha256,
+                  "python": platform.python_version()},
+        "target": {"kind": cfg.target.kind, "host": cfg.target.host, "base_url": cfg.target.base_url},
+        "run": {"seed": cfg.seed, "profile": cfg.profile.name, "started_at": started_at,
+                "finished_at": _now(), "duration_s": round(duration, 3), "writes_allowed": cfg.allow_writes,
+                "command": command, "interrupted": interrupted},
+        "requests": {"total": rec.total, "by_method": dict(sorted(rec.by_method.items())),
+                     "budget": cfg.budget, "retries": rec.retries,
+                     "flaky": dict(sorted(rec.flaky.items()))},
+        "verdict": "pass", "exit_code": 0, "counts": {},
+        "clauses": rows,
+        "observations": [o.as_dict() for o in s.observations],
+        "flakiness": flaky,
+        "restore": restore,
+        "baseline": None,
+        "waivers": {"applied": [], "expired": []},
+    }

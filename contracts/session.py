@@ -1,0 +1,222 @@
+"""A run's shared context for clauses: the client, the spec, who is who, and the cross-cutting monitors.
+
+Clauses talk to the target only through ``Session.get``/``Session.put``/``Session.send``. Every answer
+also passes the monitors, which hold for *all* traffic of documented clauses: no 5xx (SP-PROTO-004), every
+answer with a documented status is JSON in the documented schema (SP-PROTO-007), and every profile's
+``domain`` follows its ``domain_identifier`` (SP-ID-001).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator
+
+from .client import NO_BODY, Client, Exchange
+from .config import Credentials, RunConfig
+from .errors import SkipClause
+from .explore import Explorer
+from .spec import PATH, Spec
+from .verdicts import Observation, Violation
+
+__all__ = ["Session", "Who"]
+
+Who = Literal["primary", "secondary", "novoice"]
+SUFFIX = ".sip.signalwire.com"
+
+
+@dataclass
+class Monitor:
+    """Violations the monitors saw, per clause ID, in the order they happened."""
+
+    seen: dict[str, list[Violation]] = field(default_factory=dict)
+    first_at: dict[str, int] = field(default_factory=dict)  #: request count at the first violation
+    requests: int = 0
+
+    def add(self, clause: str, violation: Violation) -> None:
+        self.seen.setdefault(clause, []).append(violation)
+        self.first_at.setdefault(clause, self.requests)
+
+
+class Session:
+    def __init__(self, cfg: RunConfig, spec: Spec, client: Client) -> None:
+        self.cfg = cfg
+        self.spec = spec
+        self.client = client
+        self.target = cfg.target
+        self.profile = cfg.profile
+        self.explorer = Explorer(seed=cfg.seed, example_db=cfg.example_db)
+        self.monitor = Monitor()
+        self.observations: list[Observation] = []
+        self.unanswered: list[str] = []
+        self.space_name = cfg.target.space_name
+        self.written: set[str] = set()  #: projects this run wrote to (restored at the end)
+        self.snapshots: dict[str, dict[str, Any]] = {}
+        self.snapshot_hook: Any = None  #: set by the runner: called before the first write to a project
+        digest = hashlib.blake2b(str(cfg.seed).encode(), digest_size=3).hexdigest()
+        self.id_prefix = f"sipc{digest}"
+        self._validators = {name: self._validator(name) for name in ("SipProfile", "Error", "ErrorList")}
+        client.on_exchange = self._watch
+
+    # -- people -----------------------------------------------------------------------------------------
+
+    def creds(self, who: Who = "primary") -> Credentials:
+        found = getattr(self.target, who)
+        if found is None:
+            names = {"secondary": "SIGNALWIRE_SECONDARY_PROJECT_ID/_API_TOKEN",
+                     "novoice": "SIGNALWIRE_NOVOICE_PROJECT_ID/_API_TOKEN"}
+            raise SkipClause(f"needs {names.get(who, who)} (not set)")
+        return found  # type: ignore[no-any-return]
+
+    def examples(self, default: int) -> int:
+        return self.cfg.max_examples or default
+
+    # -- requests ---------------------------------------------------------------------------------------
+
+    def get(self, who: Who = "primary") -> Exchange:
+        return self.client.request("GET", creds=self.creds(who))
+
+    def put(self, body: Any, who: Who = "primary") -> Exchange:
+        self.before_write(who)
+        return self.client.request("PUT", creds=self.creds(who), body=body)
+
+    def send(self, method: str, *, creds: Credentials | None, who: Who = "primary", **kwargs: Any) -> Exchange:
+        """A hand-made request (auth probes, raw bodies, other methods)."""
+        if method.upper() in {"PUT", "POST", "PATCH", "DELETE"}:
+            self.before_write(who)
+        return self.client.request(method, creds=creds, **kwargs)
+
+    def before_write(self, who: Who) -> None:
+        if who not in self.written and self.snapshot_hook is not None:
+            self.snapshot_hook(who)
+        self.written.add(who)
+
+    # -- expectations -------------------------------------------------------------------------------------
+
+    def expect_status(self, ex: Exchange, wanted: int | set[int], what: str) -> None:
+        allowed = {wanted} if isinstance(wanted, int) else wanted
+        if ex.status not in allowed:
+            raise Violation(f"{what}: answered {ex.status}", expected=f"status {_fmt(allowed)}",
+                            actual=f"status {ex.status}: {ex.text[:300]}", exchange=ex)
+
+    def expect_profile(self, ex: Exchange, what: str) -> dict[str, Any]:
+        """A 200/201 with a JSON object body; schema conformance itself is the monitors' job."""
+        body = ex.json()
+        if not isinstance(body, dict):
+            raise Violation(f"{what}: the answer is not a JSON object", expected="a JSON profile object",
+                            actual=ex.text[:300], exchange=ex)
+        return body
+
+    def expect_rejected(self, ex: Exchange, what: str) -> None:
+        """Documented rejection: 422 with the error list (format checked by expect_error_list)."""
+        self.expect_status(ex, 422, what)
+        self.expect_error_list(ex, what)
+
+    def expect_error_list(self, ex: Exchange, what: str) -> None:
+        errors = self._schema_errors("ErrorList", ex.json())
+        body = ex.json()
+        if not errors and body["errors"] and any(item.get("status") != "422" for item in body["errors"]):
+            errors = ['an item\'s "status" is not the string "422"']
+        if errors:
+            raise Violation(f"{what}: the 422 body is not in the documented error format",
+                            expected='{"errors": [{"detail", "status": "422", "title", "code"} …], '
+                                     "all strings", actual=f"{errors[0]} — body {ex.text[:300]}",
+                            exchange=ex)
+
+    def expect_unauthorized(self, ex: Exchange, what: str) -> None:
+        self.expect_status(ex, 401, what)
+        body = ex.json()
+        wanted = {"error": self.spec.unauthorized_error}
+        if not isinstance(body, dict) or body.get("error") != wanted["error"]:
+            raise Violation(f"{what}: the 401 body is not the documented one", expected=wanted,
+                            actual=ex.text[:300], exchange=ex)
+
+    # -- observations -------------------------------------------------------------------------------------
+
+    def observe(self, obs_id: str, clause: str, question: str, ex: Exchange | None, value: Any,
+                summary: str) -> None:
+        self.observations.append(Observation(
+            id=obs_id, clause=clause, question=question, status=ex.status if ex else None, value=value,
+            summary=summary, request=ex.request_dict() if ex else None))
+
+    # -- monitors ---------------------------------------------------------------------------------------
+
+    def _watch(self, ex: Exchange) -> None:
+        self.monitor.requests = self.client.recorder.total
+        clause = ex.clause or ""
+        if ex.status >= 500:
+            self.monitor.add("SP-PROTO-004", Violation(
+                f"{ex.method} answered {ex.status} (seen in {clause or 'setup'})",
+                expected="a 2xx or documented 4xx answer", actual=f"{ex.status}: {ex.text[:300]}",
+                exchange=ex))
+        if not clause.startswith("SP-") or clause in _OBSERVED or not ex.url.endswith(PATH):
+            return
+        if ex.method not in ("GET", "PUT") or ex.status not in self.spec.documented_statuses(ex.method):
+            return
+        self._check_shape(ex)
+
+    def _check_shape(self, ex: Exchange) -> None:
+        media = ex.content_type.split(";")[0].strip().lower()
+        if media != "application/json":
+            self.monitor.add("SP-PROTO-007", Violation(
+                f"{ex.method} {ex.status} answered with content type {ex.content_type!r}",
+                expected="application/json", actual=ex.content_type or "(none)", exchange=ex))
+            return
+        name = {401: "Error", 500: "Error", 422: "ErrorList"}.get(ex.status, "SipProfile")
+        body = ex.json()
+        errors = self._schema_errors(name, body)
+        if errors:
+            self.monitor.add("SP-PROTO-007", Violation(
+                f"{ex.method} {ex.status} body does not match the documented {name} schema",
+                expected=f"components/schemas/{name}", actual=f"{errors[0]} — body {ex.text[:300]}",
+                exchange=ex))
+            return
+        if name == "SipProfile":
+            self._check_domain(ex, body)
+
+    def _check_domain(self, ex: Exchange, profile: Mapping[str, Any]) -> None:
+        ident, domain = profile.get("domain_identifier"), profile.get("domain")
+        if not ident:
+            return
+        tail = f"-{ident}{SUFFIX}"
+        if not isinstance(domain, str) or not domain.endswith(tail) or domain == tail[1:]:
+            self.monitor.add("SP-ID-001", Violation(
+                "domain does not follow domain_identifier", expected=f"{{space}}{tail}",
+                actual=repr(domain), exchange=ex))
+            return
+        space = domain[: -len(tail)]
+        if self.space_name is None:
+            self.space_name = space  # learnt from the first profile when the target does not say
+        elif space != self.space_name:
+            self.monitor.add("SP-ID-001", Violation(
+                "domain names another space than the run's", expected=f"{self.space_name}{tail}",
+                actual=domain, exchange=ex))
+
+    def _validator(self, name: str) -> Draft202012Validator:
+        schema = {"$ref": f"#/components/schemas/{name}", "components": self.spec.as_dict()["components"]}
+        return Draft202012Validator(schema)
+
+    def _schema_errors(self, name: str, body: Any) -> list[str]:
+        found = sorted(self._validators[name].iter_errors(body), key=lambda e: list(e.absolute_path))
+        return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in found[:3]]
+
+    # -- helpers ----------------------------------------------------------------------------------------
+
+    def body_of(self, ex: Exchange) -> Any:
+        return ex.body if ex.body is not NO_BODY else None
+
+
+def _fmt(statuses: set[int]) -> str:
+    return " or ".join(str(s) for s in sorted(statuses))
+
+
+def _observed_ids() -> frozenset[str]:
+    from .catalogue import CATALOGUE
+
+    return frozenset(c.id for c in CATALOGUE if not c.documented)
+
+
+_OBSERVED = _observed_ids()
