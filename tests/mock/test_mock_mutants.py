@@ -1,0 +1,179 @@
+"""Every mutant really changes behaviour: a small table of witness requests per mutant, run against the
+faithful mock and the mutant; the answers or the resulting state must differ."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from contracts.catalogue import CATALOGUE
+from contracts.mock import MUTANTS, MockSpace
+from contracts.spec import PATH, load_spec
+
+SPEC = load_spec()
+
+OBSERVATIONS = frozenset(
+    "OBS-CODEC-CASE OBS-CODEC-EMPTY OBS-CODEC-DUP OBS-CODEC-NULL OBS-CODEC-ORDER OBS-CIPHER-CASE "
+    "OBS-CIPHER-EMPTY OBS-CIPHER-DUP OBS-CIPHER-NULL OBS-CIPHER-ORDER OBS-ENC-NULL OBS-SENDAS-UNOWNED "
+    "OBS-SENDAS-NULL-READBACK OBS-SENDAS-EMPTY-READBACK OBS-ID-UPPER OBS-ID-UNDERSCORE OBS-ID-DOT OBS-ID-LONG "
+    "OBS-ID-EMPTY OBS-STATE-OMITTED OBS-PROTO-UNKNOWN-FIELD OBS-PROTO-POST OBS-PROTO-PATCH OBS-PROTO-OPTIONS "
+    "OBS-PROTO-MALFORMED-JSON OBS-PROTO-TEXT-PLAIN OBS-PROTO-ARRAY-BODY OBS-AUTH-NOVOICE-STATUS".split())
+
+
+@dataclass(frozen=True)
+class Step:
+    method: str = "GET"
+    body: Any = ...
+    who: str | tuple[str, str] | None = "primary"
+    content: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def put(body: Any, who: str | tuple[str, str] | None = "primary") -> Step:
+    return Step("PUT", body, who)
+
+
+def get(who: str | tuple[str, str] | None = "primary") -> Step:
+    return Step("GET", who=who)
+
+
+WITNESSES: dict[str, tuple[Step, ...]] = {
+    "codec-accepts-g729": (put({"default_codecs": ["G729"]}),),
+    "cipher-accepts-aes-128-gcm": (put({"default_ciphers": ["AES_128_GCM"]}),),
+    "encryption-accepts-none": (put({"default_encryption": "none"}),),
+    "codec-rejects-video": (put({"default_codecs": ["VP8"]}), put({"default_codecs": ["H264"]})),
+    "cipher-rejects-gcm8": (put({"default_ciphers": ["AEAD_AES_256_GCM_8"]}),),
+    "codec-case-insensitive": (put({"default_codecs": ["opus"]}),),
+    "codecs-sorted": (put({"default_codecs": ["PCMU", "OPUS"]}),),
+    "codecs-sorted-on-read": (put({"default_codecs": ["PCMU", "OPUS"]}), get()),
+    "codecs-deduped": (put({"default_codecs": ["OPUS", "OPUS"]}),),
+    "codecs-empty-rejected": (put({"default_codecs": []}),),
+    "sendas-accepts-no-plus": (put({"default_send_as": "12015550123"}),),
+    "sendas-accepts-16-digits": (put({"default_send_as": "+1234567890123456"}),),
+    "sendas-accepts-national-format": (put({"default_send_as": "(201) 555-0123"}),),
+    "sendas-only-nanp": (put({"default_send_as": "+447400123456"}),),
+    "sendas-empty-rejected": (put({"default_send_as": ""}),),
+    "sendas-null-rejected": (put({"default_send_as": None}),),
+    "sendas-null-reads-back-empty": (put({"default_send_as": None}), get()),
+    "codecs-empty-500": (put({"default_codecs": []}),),
+    "codecs-non-list-500": (put({"default_codecs": "OPUS"}),),
+    "malformed-json-500": (Step("PUT", content=b"{", headers={"Content-Type": "application/json"}),),
+    "ciphers-not-persisted": (put({"default_ciphers": [SPEC.ciphers[-1]]}), get()),
+    "get-ciphers-null": (get(),),
+    "stale-get": (put({"default_encryption": "required"}), get()),
+    "omitted-fields-reset": (put({"default_encryption": "required"}),),
+    "non-atomic-rejection": (put({"default_encryption": "required", "default_codecs": ["G729"]}), get()),
+    "put-answers-200": (put({}),),
+    "error-status-number": (put({"default_codecs": ["G729"]}),),
+    "error-400-not-422": (put({"default_codecs": ["G729"]}),),
+    "get-without-domain": (get(),),
+    "put-without-send-as": (put({}),),
+    "get-text-plain": (get(),),
+    "unknown-fields-rejected": (put({"colour": "blue"}),),
+    "post-acts-as-put": (Step("POST", {"default_encryption": "required"}),),
+    "auth-any-token": (get(("primary", "not-the-token")),),
+    "auth-get-without-credentials": (get(None),),
+    "auth-scope-ignored": (get("novoice"), put({"default_encryption": "required"}, "novoice")),
+    "auth-novoice-403": (get("novoice"),),
+    "auth-cross-project": (get(("primary", "secondary")),
+                           put({"default_encryption": "required"}, ("primary", "secondary"))),
+    "auth-401-body-message": (get(None),),
+    "identifier-not-unique": (put({"domain_identifier": "secondary-sip"}),),
+    "domain-not-recomputed": (put({"domain_identifier": "renamed"}), get()),
+    "identifier-accepts-underscore": (put({"domain_identifier": "new_id"}),),
+    "slow-responses": (get(),),
+}
+
+
+def observe(space: MockSpace, steps: tuple[Step, ...]) -> list[Any]:
+    """What a client sees (status, content type, body, or the exception), then the stored profiles."""
+    seen: list[Any] = []
+    with httpx.Client(transport=space.transport(), base_url=space.base_url, timeout=1.0) as client:
+        for step in steps:
+            auth: Any = httpx.USE_CLIENT_DEFAULT
+            if isinstance(step.who, str):
+                p = space.projects[step.who]
+                auth = (p.project_id, p.token)
+            elif isinstance(step.who, tuple):
+                user, token = step.who
+                auth = (space.projects[user].project_id,
+                        space.projects[token].token if token in space.projects else token)
+            kwargs: dict[str, Any] = {"headers": step.headers, "auth": auth}
+            if step.content is not None:
+                kwargs["content"] = step.content
+            elif step.body is not ...:
+                kwargs["json"] = step.body
+            try:
+                r = client.request(step.method, PATH, **kwargs)
+                seen.append((r.status_code, r.headers.get("content-type"), r.text))
+            except httpx.HTTPError as exc:
+                seen.append(type(exc).__name__)
+    seen.append({name: space.profile(name) for name in ("primary", "secondary")})
+    return seen
+
+
+def test_there_are_enough_mutants_and_every_one_has_witnesses() -> None:
+    assert len(MUTANTS) >= 34
+    assert set(WITNESSES) == set(MUTANTS)
+
+
+def test_every_area_is_covered() -> None:
+    areas = {m.area for m in MUTANTS.values()}
+    assert {c.area for c in CATALOGUE} <= areas and "timing" in areas
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_mutant_metadata(name: str) -> None:
+    mutant = MUTANTS[name]
+    assert mutant.name == name and mutant.description and mutant.catches
+    clause_ids = {c.id for c in CATALOGUE}
+    for target in mutant.catches:
+        if target.startswith("baseline:"):
+            assert target.removeprefix("baseline:") in OBSERVATIONS
+        elif target == "timing":
+            assert mutant.area == "timing"
+        else:
+            assert target in clause_ids, target
+            # A documented clause can only catch a mutant if it is asserted, not merely observed.
+            assert next(c for c in CATALOGUE if c.id == target).documented, target
+
+
+def test_mutants_of_removed_names_still_refer_to_the_vocabulary() -> None:
+    # Two mutants narrow the vocabulary by name; if the fragment ever drops those names, they would be
+    # no-ops, and this says so instead of the witness test failing mysteriously.
+    assert {"VP8", "H264"} <= set(SPEC.codecs) and "AEAD_AES_256_GCM_8" in SPEC.ciphers
+    assert not {"G729"} & set(SPEC.codecs) and "AES_128_GCM" not in SPEC.ciphers
+    assert "none" not in SPEC.encryption_values
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_each_mutant_changes_behaviour(name: str) -> None:
+    steps = WITNESSES[name]
+    faithful, mutated = observe(MockSpace(), steps), observe(MockSpace(mutant=name), steps)
+    assert faithful != mutated, f"mutant {name!r} behaves like the faithful mock on its witnesses"
+
+
+@pytest.mark.parametrize("name", sorted(set(MUTANTS) - {"slow-responses"}))
+def test_mutants_change_nothing_else(name: str) -> None:
+    """A mutant is a single regression: the plain GET and a plain valid PUT of another project still work
+    (unless the regression is about exactly that)."""
+    space = MockSpace(mutant=name)
+    with httpx.Client(transport=space.transport(), base_url=space.base_url) as client:
+        p = space.projects["secondary"]
+        r = client.put(PATH, json={"default_encryption": "required"}, auth=(p.project_id, p.token))
+    assert r.status_code in (200, 201)
+    assert space.profile("secondary")["default_encryption"] == "required"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, m in MUTANTS.items() if m.catches == ("SP-STATE-001",)))
+def test_read_after_write_mutants_answer_the_put_faithfully(name: str) -> None:
+    """Only a GET after the PUT can see these: the PUT's own answer is what the faithful mock answers."""
+    steps = tuple(s for s in WITNESSES[name] if s.method == "PUT") or (put({"default_encryption": "required"}),)
+    steps += (get(),)
+    faithful, mutated = observe(MockSpace(), steps), observe(MockSpace(mutant=name), steps)
+    assert faithful[:-2] == mutated[:-2]  # every PUT answer
+    put_answer, get_answer = mutated[-3][2], mutated[-2][2]
+    assert httpx.Response(200, content=put_answer).json() != httpx.Response(200, content=get_answer).json()
