@@ -77,10 +77,10 @@ def doc(*, verdicts: dict[str, str] | None = None, observations: list[dict[str, 
     ``verdicts`` are added as new clauses; a verdict of ``"-"`` removes the clause."""
     verdicts = dict(verdicts or {})
     clauses = []
-    for c in CATALOGUE:
-        v = verdicts.pop(c.id, "pass")
+    for known in CATALOGUE:
+        v = verdicts.pop(known.id, "pass")
         if v != "-":
-            clauses.append(clause(c.id, v, reason="" if v in ("pass", "fail") else f"why {v}"))
+            clauses.append(clause(known.id, v, reason="" if v in ("pass", "fail") else f"why {v}"))
     clauses += [clause(cid, v) for cid, v in verdicts.items()]
     counts = dict.fromkeys(("pass", "fail", "inconclusive", "error", "skipped", "waived"), 0)
     for c in clauses:
