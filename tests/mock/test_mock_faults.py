@@ -111,7 +111,8 @@ def test_stop_after_hangs_until_the_client_times_out(connect: Any) -> None:
 
 
 def test_switches_compose(connect: Any) -> None:
-    space = MockSpace(faults=Faults(latency_s=0.01, rate_limit_every=2, error_rate=0.3, drop_rate=0.3), seed=1)
+    faults = Faults(latency_s=0.01, rate_limit_every=2, error_rate=0.3, drop_rate=0.3)
+    space = MockSpace(faults=faults, seed=1)
     call = connect(space)
     seen: set[object] = set()
     for _ in range(30):
@@ -142,7 +143,8 @@ def test_http_rate_limit_and_latency() -> None:
         start = time.monotonic()
         first, second = client.get(PATH), client.get(PATH)
         assert time.monotonic() - start >= 0.2
-    assert first.status_code == 401  # no credentials: the fault layer is in front of auth, the service answers
+    # No credentials: the first request reaches the service (401), the second is stopped by the fault layer.
+    assert first.status_code == 401
     assert (second.status_code, second.headers["retry-after"], second.json()) == (
         429, "3", {"error": "Too Many Requests"})
 
