@@ -128,11 +128,14 @@ def _alerts(doc: Mapping[str, Any]) -> list[dict[str, str]]:
     alerts: list[dict[str, str]] = []
     if restore_failed(doc):
         restore = doc.get("restore") or {}
+        detail = str(restore.get("detail") or "").strip()
+        if detail and detail[-1] not in ".!?":
+            detail += "."
         alerts.append({
             "level": "danger",
             "title": "The SIP profile was NOT restored",
             "text": f"Project(s) {', '.join(restore.get('projects') or []) or '?'} were left with the "
-                    f"suite's test values. {restore.get('detail') or ''} "
+                    f"suite's test values. {detail} "
                     "Restore the profile by hand before the next run.",
         })
     for warning in (doc.get("baseline") or {}).get("warnings", []):
@@ -284,7 +287,8 @@ def context(doc: dict[str, Any], history_rows: Sequence[Mapping[str, Any]] = ())
     nav = [("clauses", "Clauses"), ("observations", "Observations"), ("health", "Run health"),
            ("trend", "Trend")]
     if cards or waived or unchecked:
-        nav.insert(0, ("failures", f"Failures ({len(cards)})"))
+        nav.insert(0, ("failures", f"Failures ({len(cards)})" if cards or waived else
+                       f"Not checked ({len(unchecked)})"))
     if doc.get("baseline"):
         nav.insert(0, ("regressions", "Regressions & drift"))
     if doc.get("mutants") is not None:
