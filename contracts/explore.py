@@ -47,8 +47,12 @@ class Explorer:
                 raise violation
 
     def search(self, key: str, strategy: Any, probe: Callable[[Any], Violation | None], *,
-               examples: int, keyfn: Callable[[Any], str] = canonical) -> None:
-        """Look for a failing value among ``examples`` draws; raise the minimal violation found."""
+               examples: int, keyfn: Callable[[Any], str] = canonical, shrink: bool = True) -> None:
+        """Look for a failing value among ``examples`` draws; raise the minimal violation found.
+
+        ``shrink=False`` for strategies whose draws are expensive (schemathesis cases: ~10 ms each, so
+        shrinking one failure took 20 s); the failing value is then reported as drawn.
+        """
         memo: dict[str, Violation | None] = {}
         state: dict[str, Any] = {"found": False, "extra": 0, "abort": None}
 
@@ -74,7 +78,7 @@ class Explorer:
         options = settings(
             max_examples=examples, database=self.db, deadline=None, derandomize=False,
             suppress_health_check=list(HealthCheck),
-            phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+            phases=[Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if shrink else []),
         )
         try:
             minimal = find(strategy, failing, settings=options, random=self._random(key),

@@ -17,9 +17,10 @@ def both_values(s: Session) -> None:
 
 @implements("SP-ENC-002")
 def other_values(s: Session) -> None:
-    s.explorer.search("SP-ENC-002", gen.invalid_encryption(),
-                      probe(lambda lab: rejects(s, {FIELD: lab.value}, f"PUT {FIELD} {lab.cls}")),
-                      examples=s.examples(max(6, s.profile.examples)), keyfn=lambda lab: gen.canonical(lab.value))
+    check = probe(lambda lab: rejects(s, {FIELD: lab.value}, f"PUT {FIELD} {lab.cls}"))
+    s.explorer.each(gen.representatives("encryption"), check)
+    s.explorer.search("SP-ENC-002", gen.invalid_encryption(), check,
+                      examples=s.examples(s.profile.examples), keyfn=lambda lab: gen.canonical(lab.value))
 
 
 @implements("SP-ENC-003")

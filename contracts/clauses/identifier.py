@@ -52,9 +52,10 @@ def unique_in_space(s: Session) -> None:
 
 @implements("SP-ID-003")
 def wrong_types(s: Session) -> None:
-    s.explorer.search("SP-ID-003", gen.invalid_identifier_types(),
-                      probe(lambda lab: rejects(s, {FIELD: lab.value}, f"PUT {FIELD} as {lab.cls}")),
-                      examples=s.examples(max(4, s.profile.examples)), keyfn=lambda lab: gen.canonical(lab.value))
+    check = probe(lambda lab: rejects(s, {FIELD: lab.value}, f"PUT {FIELD} as {lab.cls}"))
+    s.explorer.each(gen.representatives("identifier_types"), check)
+    s.explorer.search("SP-ID-003", gen.invalid_identifier_types(), check,
+                      examples=s.examples(s.profile.examples), keyfn=lambda lab: gen.canonical(lab.value))
 
 
 @implements("SP-ID-004")

@@ -44,16 +44,17 @@ def _register(vocab: Vocab) -> None:
 
     @implements(f"{prefix}-003")
     def unsupported_names(s: Session) -> None:
-        s.explorer.search(f"{prefix}-003", gen.invalid_items(vocab),
-                          probe(lambda lab: rejects(s, {field: lab.value},
-                                                    f"PUT {field} with a {lab.cls} entry")),
-                          examples=s.examples(max(6, s.profile.examples)), keyfn=_key)
+        check = probe(lambda lab: rejects(s, {field: lab.value}, f"PUT {field} with a {lab.cls} entry"))
+        s.explorer.each(gen.representatives("items", vocab), check)
+        s.explorer.search(f"{prefix}-003", gen.invalid_items(vocab), check,
+                          examples=s.examples(s.profile.examples), keyfn=_key)
 
     @implements(f"{prefix}-004")
     def wrong_types(s: Session) -> None:
-        s.explorer.search(f"{prefix}-004", gen.invalid_types(vocab),
-                          probe(lambda lab: rejects(s, {field: lab.value}, f"PUT {field} as {lab.cls}")),
-                          examples=s.examples(max(5, s.profile.examples)), keyfn=_key)
+        check = probe(lambda lab: rejects(s, {field: lab.value}, f"PUT {field} as {lab.cls}"))
+        s.explorer.each(gen.representatives("types", vocab), check)
+        s.explorer.search(f"{prefix}-004", gen.invalid_types(vocab), check,
+                          examples=s.examples(s.profile.examples), keyfn=_key)
 
     @implements(f"{prefix}-005")
     def undocumented(s: Session) -> None:

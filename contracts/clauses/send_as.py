@@ -55,15 +55,17 @@ def not_e164(s: Session) -> None:
             return
         rejects(s, {FIELD: lab.value}, f"PUT {FIELD} {lab.cls}")
 
+    s.explorer.each(gen.representatives("e164"), probe(check))
     s.explorer.search("SP-SENDAS-003", gen.invalid_e164(), probe(check),
-                      examples=s.examples(max(8, s.profile.examples)), keyfn=lambda lab: gen.canonical(lab.value))
+                      examples=s.examples(s.profile.examples), keyfn=lambda lab: gen.canonical(lab.value))
 
 
 @implements("SP-SENDAS-004")
 def wrong_types(s: Session) -> None:
-    s.explorer.search("SP-SENDAS-004", gen.invalid_send_as_types(),
-                      probe(lambda lab: rejects(s, {FIELD: lab.value}, f"PUT {FIELD} as {lab.cls}")),
-                      examples=s.examples(max(4, s.profile.examples)), keyfn=lambda lab: gen.canonical(lab.value))
+    check = probe(lambda lab: rejects(s, {FIELD: lab.value}, f"PUT {FIELD} as {lab.cls}"))
+    s.explorer.each(gen.representatives("send_as_types"), check)
+    s.explorer.search("SP-SENDAS-004", gen.invalid_send_as_types(), check,
+                      examples=s.examples(s.profile.examples), keyfn=lambda lab: gen.canonical(lab.value))
 
 
 def _kind(value: Any) -> str:

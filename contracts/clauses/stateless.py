@@ -147,7 +147,7 @@ def positive(s: Session) -> None:
     for method, count in (("GET", 2), ("PUT", s.profile.schemathesis_positive)):
         strategy = ops[method].as_strategy(generation_mode=GenerationMode.POSITIVE)
         s.explorer.search(f"SP-PROTO-005:{method}", strategy, check, examples=s.examples(count),
-                          keyfn=_case_key)
+                          keyfn=_case_key, shrink=False)
 
 
 @implements("SP-PROTO-006")
@@ -175,4 +175,4 @@ def negative(s: Session) -> None:
 
     strategy = op.as_strategy(generation_mode=GenerationMode.NEGATIVE)
     s.explorer.search("SP-PROTO-006", strategy, check, examples=s.examples(s.profile.schemathesis_negative),
-                      keyfn=_case_key)
+                      keyfn=_case_key, shrink=False)

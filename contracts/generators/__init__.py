@@ -28,6 +28,7 @@ from ._encryption import invalid_encryption, undocumented_encryption, valid_encr
 from ._formats import register_formats
 from ._identifier import dns_labels, identifier_variants, invalid_identifier_types
 from ._labeled import Labeled, canonical
+from ._representatives import representatives
 from ._vocab import Vocab, invalid_items, invalid_types, singletons, undocumented_variants, valid_lists
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "mixed_invalid_bodies",
     "owned_numbers_from_env",
     "register_formats",
+    "representatives",
     "singletons",
     "undocumented_encryption",
     "undocumented_variants",
