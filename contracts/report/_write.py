@@ -10,7 +10,7 @@ from contracts.report._html import write_html
 from contracts.report._json_out import write_json
 from contracts.report._junit import write_junit
 from contracts.report._markdown import write_markdown
-from contracts.report._schema import load_conformance
+from contracts.report._schema import load_conformance, normalise, validate_conformance
 from contracts.report._summary import host
 
 __all__ = ["rerender", "write_all"]
@@ -21,8 +21,11 @@ def write_all(doc: dict[str, Any], dir: str | Path, *, history: bool = True) -> 
 
     Call :func:`finalize` first. With ``history`` the run is appended to ``dir/history.sqlite`` and the
     trend chart shows the latest runs against the same host; without it, only this run. Returns the paths
-    by format name: ``json``, ``junit``, ``markdown``, ``html`` (and ``history``).
+    by format name: ``json``, ``junit``, ``markdown``, ``html`` (and ``history``). Raises
+    :class:`ReportError` naming the first problem if ``doc`` does not follow schema "1".
     """
+    validate_conformance(doc, source="run result")
+    normalise(doc)
     out = Path(dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {

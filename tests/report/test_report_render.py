@@ -203,3 +203,44 @@ def test_html_shouts_a_failed_restore(tmp_path: Path) -> None:
     assert 'class="banner error"' in html
     assert "The SIP profile was NOT restored" in html
     assert "NOT restored" in write_markdown(d, tmp_path).read_text()
+
+
+def _minimal() -> dict[str, Any]:
+    """Only the required keys, and the sparsest failure and observation the schema allows."""
+    return {
+        "schema_version": "1",
+        "suite": {"name": "sip-profile-contracts", "version": "0.1.0"},
+        "target": {"kind": "http", "host": "example.signalwire.com"},
+        "run": {"started_at": "2025-03-04T02:00:00Z"},
+        "requests": {"total": 0},
+        "verdict": "pass", "exit_code": 0, "counts": {},
+        "clauses": [
+            {"id": "SP-X-001", "title": "t", "area": "elsewhere", "kind": "documented", "verdict": "fail",
+             "failures": [{"message": "m", "request": None, "response": {"status": None}}]},
+            {"id": "SP-X-002", "title": "t2", "area": "codecs", "kind": "observed", "verdict": "error"},
+        ],
+        "observations": [{"id": "OBS-X", "clause": "SP-X-002", "status": None, "value": None}],
+        "restore": {"status": "not-needed"},
+    }
+
+
+def test_a_minimal_document_renders(tmp_path: Path) -> None:
+    from contracts.report import finalize
+
+    d = _minimal()
+    finalize(d)
+    paths = write_all(d, tmp_path)
+    assert d["verdict"] == "fail"
+    assert _junit_failing_ids(paths["junit"]) == {"SP-X-001"}
+    page = Page(paths["html"].read_text())
+    assert "SP-X-001" in page.ids
+    assert "#### SP-X-001: t" in paths["markdown"].read_text()
+
+
+def test_write_all_rejects_a_malformed_result(tmp_path: Path) -> None:
+    from contracts.report import ReportError
+
+    d = _minimal()
+    del d["clauses"][0]["failures"][0]["message"]
+    with pytest.raises(ReportError, match=r"run result: invalid at clauses\[0\]\.failures\[0\]"):
+        write_all(d, tmp_path)
