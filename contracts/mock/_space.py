@@ -13,8 +13,9 @@ from ..spec import load_spec
 from ._asgi import MockApp
 from ._config import DEFAULT_PROJECTS, PRIMARY_ID, SECONDARY_ID, MockConfig, Project
 from ._faults import FaultInjector, FaultKind, Faults
+from ._fields import Profile
 from ._mutants import MUTANTS, Mutant
-from ._service import Profile, Service
+from ._service import Service
 from ._transport import InProcessTransport
 
 __all__ = ["MockSpace"]

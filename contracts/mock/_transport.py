@@ -31,8 +31,9 @@ class InProcessTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         future = asyncio.run_coroutine_threadsafe(self._call(request, request.read()), self._loop)
+        timeout = request.extensions.get("timeout", {}).get("read")
         try:
-            status, headers, content = future.result(timeout=request.extensions.get("timeout", {}).get("read"))
+            status, headers, content = future.result(timeout=timeout)
         except concurrent.futures.TimeoutError:
             future.cancel()  # like a client giving up: the request's task is cancelled
             raise httpx.ReadTimeout("timed out waiting for the in-process mock", request=request) from None

@@ -24,7 +24,7 @@ def test_exports_exactly_the_curated_names() -> None:
 def test_options_are_frozen_and_keyword_only(cls: type) -> None:
     value = cls()
     with pytest.raises(dataclasses.FrozenInstanceError):
-        value.space = "x"  # type: ignore[attr-defined]
+        value.space = "x"
     with pytest.raises(TypeError):
         cls("positional")
 
@@ -84,7 +84,10 @@ def test_initial_profiles_are_distinct_and_well_formed() -> None:
 def test_space_attributes() -> None:
     space = MockSpace()
     assert space.base_url.startswith("http://") and space.base_url.endswith(".invalid")
-    assert isinstance(space.transport(), httpx.BaseTransport)
+    transport = space.transport()
+    assert isinstance(transport, httpx.BaseTransport)
+    transport.close()
+    transport.close()  # closing twice is harmless
     assert callable(space.app)
     assert space.request_log == [] and space.fault_log == []
     assert "example" in repr(space)
