@@ -19,7 +19,11 @@ from ._common import accepts
 def get_profile(s: Session) -> None:
     ex = s.get()
     s.expect_status(ex, s.spec.success_status("GET"), "GET the profile")
-    s.expect_profile(ex, "GET the profile")
+    profile = s.expect_profile(ex, "GET the profile")
+    missing = [f for f in s.spec.profile_fields if f not in profile]
+    if missing:
+        raise Violation("the GET answer is not the full profile", expected=list(s.spec.profile_fields),
+                        actual=f"missing {missing}", exchange=ex)
 
 
 @implements("SP-PROTO-002")
