@@ -1,7 +1,7 @@
 """The five request fields: one validator each, shaped by MockConfig and by the mutant's hooks.
 
-Vocabularies and the E.164 pattern come from the fragment (``load_spec()``); the only names written here
-are those of mutants (the regressions), never those of the faithful vocabularies.
+Vocabularies and the E.164 pattern come from the fragment (``load_spec()``); no codec, cipher or
+encryption name is written here (the names mutants add or remove live with the mutants).
 """
 
 from __future__ import annotations
@@ -16,18 +16,12 @@ import phonenumbers
 from ..spec import load_spec
 from ._config import MockConfig
 from ._hooks import Hooks, InternalError
+from ._mutants import ADDED_CIPHER, ADDED_CODEC, ADDED_ENCRYPTION, REMOVED_CIPHERS, REMOVED_CODECS
 
 __all__ = ["Fields", "Profile", "json_type"]
 
 Profile = dict[str, Any]
 Outcome = tuple[Any, list[str]]  # (value to store, problems): a field is valid when problems is empty
-
-# Names used only by mutants: the faithful vocabularies come from the spec, these are the regressions.
-_EXTRA_CODEC = "G729"
-_EXTRA_CIPHER = "AES_128_GCM"
-_EXTRA_ENCRYPTION = "none"
-_VIDEO_CODECS = frozenset({"VP8", "H264"})
-_GCM8_CIPHER = "AEAD_AES_256_GCM_8"
 
 
 def json_type(value: object) -> str:
@@ -96,9 +90,9 @@ class Fields:
     def _codecs(self, project_id: str, value: Any) -> Outcome:
         vocabulary = self._spec.codecs
         if self.hooks.on("codec-accepts-g729"):
-            vocabulary += (_EXTRA_CODEC,)
+            vocabulary += (ADDED_CODEC,)
         if self.hooks.on("codec-rejects-video"):
-            vocabulary = tuple(c for c in vocabulary if c not in _VIDEO_CODECS)
+            vocabulary = tuple(c for c in vocabulary if c not in REMOVED_CODECS)
         if self.hooks.on("codecs-non-list-500") and value is not None and not isinstance(value, list):
             raise InternalError
         if self.hooks.on("codecs-empty-500") and value == []:
@@ -118,9 +112,9 @@ class Fields:
     def _ciphers(self, project_id: str, value: Any) -> Outcome:
         vocabulary = self._spec.ciphers
         if self.hooks.on("cipher-accepts-aes-128-gcm"):
-            vocabulary += (_EXTRA_CIPHER,)
+            vocabulary += (ADDED_CIPHER,)
         if self.hooks.on("cipher-rejects-gcm8"):
-            vocabulary = tuple(c for c in vocabulary if c != _GCM8_CIPHER)
+            vocabulary = tuple(c for c in vocabulary if c not in REMOVED_CIPHERS)
         return self._names("default_ciphers", "cipher", value, vocabulary, upper=False)
 
     def _names(self, field: str, kind: str, value: Any, vocabulary: tuple[str, ...], *,
@@ -155,7 +149,7 @@ class Fields:
     def _encryption(self, project_id: str, value: Any) -> Outcome:
         allowed = self._spec.encryption_values
         if self.hooks.on("encryption-accepts-none"):
-            allowed += (_EXTRA_ENCRYPTION,)
+            allowed += (ADDED_ENCRYPTION,)
         if value is None:
             rejected = self.config.null_values == "reject"
             return None, (["default_encryption must not be null"] if rejected else [])

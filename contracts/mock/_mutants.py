@@ -15,6 +15,15 @@ from types import MappingProxyType
 
 __all__ = ["MUTANTS", "Mutant"]
 
+# The names the vocabulary mutants add or remove. The faithful mock reads its vocabularies from the
+# fragment; these are the regressions, so they are written out (tests check the removed ones are still
+# in the fragment and the added ones are not, so a spec change cannot turn a mutant into a no-op).
+ADDED_CODEC = "G729"
+ADDED_CIPHER = "AES_128_GCM"
+ADDED_ENCRYPTION = "none"
+REMOVED_CODECS = frozenset({"VP8", "H264"})
+REMOVED_CIPHERS = frozenset({"AEAD_AES_256_GCM_8"})
+
 
 @dataclass(frozen=True)
 class Mutant:
