@@ -26,8 +26,17 @@ that it only *observes* these points and never fails on them.
   becomes part of a host name; anything else is answered 422.
 - ``max_body_bytes = 65536``: far above any real profile (a few hundred bytes), low enough to refuse abuse.
 
-``null`` and ``""`` for default_send_as are both stored (and read back) as ``null``: the docs give them the
-same meaning, and storing one canonical value keeps GET stable.
+Choices that are not options (fixed, because the suite never needs the other reading):
+
+- ``null`` and ``""`` for default_send_as are both stored (and read back) as ``null``: the docs give them
+  the same meaning, and storing one canonical value keeps GET stable.
+- Every method but GET and PUT, HEAD and OPTIONS included, is answered 405 with ``Allow: GET, PUT``: the
+  fragment declares only those two, and schemathesis' unsupported_method check expects exactly this.
+- Checks run outermost first: 404 (path), 405 (method), 413 (size, as a front proxy would, before
+  authentication), 401 (credentials and scope), then for PUT 415 (media type), 400 (JSON syntax), 422.
+- A valid E.164 number must also be written canonically (libphonenumber's E.164 formatting of it is the
+  string itself), so "+44 0…" style variants that pass the pattern are refused.
+- The ``novoice`` credentials are a second token of the primary project, without the Voice scope.
 """
 
 from __future__ import annotations

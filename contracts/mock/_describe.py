@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from urllib.parse import urlsplit
 
+from ._faults import Faults
 from ._space import MockSpace
 
 __all__ = ["describe"]
@@ -27,7 +28,7 @@ def describe(space: MockSpace, *, base_url: str | None = None) -> str:
     for name, project in p.items():
         scope = "Voice" if project.voice else "no Voice scope"
         lines.append(f"    {name:<10} project id {project.project_id}  token {project.token}  ({scope})")
-    if space.faults != type(space.faults)():
+    if space.faults != Faults():
         lines.append(f"  faults: {space.faults}")
     env = {
         "SIGNALWIRE_PROJECT_ID": p["primary"].project_id,

@@ -158,3 +158,10 @@ def test_describe_names_everything_needed_to_point_the_suite_at_the_mock() -> No
 def test_describe_without_a_url_uses_a_placeholder_and_names_the_mutant() -> None:
     text = describe(MockSpace(mutant="stale-get"))
     assert "<host>:<port>" in text and "stale-get" in text
+
+
+def test_describe_mentions_faults_when_some_are_on() -> None:
+    from contracts.mock import Faults
+
+    assert "faults" not in describe(MockSpace())
+    assert "drop_rate=0.5" in describe(MockSpace(faults=Faults(drop_rate=0.5)))
