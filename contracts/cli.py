@@ -153,7 +153,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     baseline, waivers = _load_inputs(args)
     printer = ProgressPrinter(cfg, enabled=not args.quiet)
     outcome = execute(cfg, progress=printer.update)
-    doc = scrub(outcome.doc, cfg.target.secrets())
+    creds = [c for c in (cfg.target.primary, cfg.target.secondary, cfg.target.novoice) if c is not None]
+    doc = scrub(outcome.doc, cfg.target.secrets(), [(c.project_id, c.token) for c in creds])
     if baseline is not None:
         doc["baseline"] = report.compare_baseline(doc, baseline)
         doc["baseline"]["path"] = str(args.baseline)
@@ -182,7 +183,7 @@ def cmd_mock(args: argparse.Namespace) -> int:
     space = MockSpace(MockConfig(), mutant=args.mutant, faults=faults)
 
     def ready(url: str) -> None:
-        print(describe(space).replace("{base_url}", url), flush=True)
+        print(describe(space, base_url=url), flush=True)
         print(f"Serving the embedded mock on {url} — Ctrl-C stops it.", flush=True)
 
     serve(space, host=args.host, port=args.port, on_ready=ready)

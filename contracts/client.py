@@ -208,6 +208,8 @@ class Client:
             started = time.monotonic()
             try:
                 response = self._http.request(method, target, headers=send_headers, auth=auth, **kwargs)
+            except httpx.LocalProtocolError:
+                raise  # the suite built a request HTTP cannot carry: a suite bug, never the target's fault
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 kind = "timeout" if isinstance(exc, httpx.TimeoutException) else "connect"
                 if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):

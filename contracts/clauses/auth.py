@@ -47,7 +47,7 @@ def _malformed_headers(project_id: str) -> list[tuple[str, str]]:
     return [
         ("not base64", "Basic !!!not-base64!!!"),
         ("no colon in the credentials", f"Basic {no_colon}"),
-        ("empty Basic", "Basic "),
+        ("Basic without credentials", "Basic"),
         ("Bearer scheme", "Bearer not-a-real-token"),
     ]
 
