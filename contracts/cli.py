@@ -21,6 +21,7 @@ from .errors import ConfigError
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+DEFAULT_EXAMPLE_DB = ".hypothesis/sip-contracts"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=_float, help="seconds per request (default 10)")
     run.add_argument("--pace", type=_float, help="max requests per second (default: 4 for remote targets)")
     run.add_argument("--budget", type=_positive_int, help="hard cap on requests (default: per profile)")
-    run.add_argument("--example-db", metavar="DIR", help="hypothesis example database dir ('none' to disable)")
+    run.add_argument("--example-db", metavar="DIR", default=DEFAULT_EXAMPLE_DB,
+                     help=f"hypothesis example database (default {DEFAULT_EXAMPLE_DB}; 'none' disables it)")
     run.add_argument("--mutant", help="run against the embedded mock broken the named way")
     run.add_argument("--no-history", action="store_true", help="do not append to history.sqlite")
     run.add_argument("--quiet", action="store_true", help="no progress display")
@@ -146,7 +148,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     cfg = load_config(profile=args.profile, seed=args.seed, report_dir=args.report_dir,
                       allow_writes=args.allow_writes, timeout_s=args.timeout, pace_rps=args.pace,
                       budget=args.budget, max_examples=args.max_examples, waivers=args.waivers,
-                      example_db=args.example_db if args.example_db is not None else ".hypothesis/sip-contracts",
+                      example_db=args.example_db,
                       mutant=args.mutant, progress=not args.quiet)
     if args.mutant:
         _check_mutant(args.mutant)
@@ -208,7 +210,8 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     for col in ("id", "area", "kind", "title", "check"):
         table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(row["id"], row["area"], row["kind"], row["title"], row["check"].split(".")[-1])
+        table.add_row(str(row["id"]), str(row["area"]), str(row["kind"]), str(row["title"]),
+                      str(row["check"]).split(".")[-1])
     Console(width=max(140, int(os.environ.get("COLUMNS", "0") or 0))).print(table)
     return EXIT_OK
 

@@ -82,7 +82,8 @@ def run_matrix(*, profile: str, seed: int, report_dir: Path, only: list[str] | N
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(r["mutant"], r["verdict"], ", ".join(r["caught_by"][:3]),
-                      str(r["requests_to_first_failure"] or "-"), str(r["requests"]), f"{r['duration_s']:.1f}")
+                      str(r["requests_to_first_failure"] or "-"), str(r["requests"]),
+                      f"{r['duration_s']:.1f}")
     console.print(table)
     killed = sum(r["verdict"] == "killed" for r in rows)
     console.print(f"{killed}/{len(rows)} mutants killed")

@@ -64,7 +64,8 @@ class ProgressPrinter:
         restore = doc.get("restore") or {}
         if restore.get("status") == "failed":
             self.console.print(f"[bold red]RESTORE FAILED[/]: {restore.get('detail')} — the snapshot is kept "
-                               f"in {self.cfg.report_dir / 'snapshot.json'}; run `sip-contracts restore` on it")
+                               f"in {self.cfg.report_dir / 'snapshot.json'}; "
+                               "run `sip-contracts restore` on it")
         for name, path in sorted(paths.items()):
             self.console.print(f"  {name}: {path}")
         print(f"requests made: {req['total']}", file=sys.stderr)

@@ -83,7 +83,8 @@ class Session:
         self.before_write(who)
         return self.client.request("PUT", creds=self.creds(who), body=body)
 
-    def send(self, method: str, *, creds: Credentials | None, who: Who = "primary", **kwargs: Any) -> Exchange:
+    def send(self, method: str, *, creds: Credentials | None, who: Who = "primary",
+             **kwargs: Any) -> Exchange:
         """A hand-made request (auth probes, raw bodies, other methods)."""
         if method.upper() in {"PUT", "POST", "PATCH", "DELETE"}:
             self.before_write(who)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import uuid
 
+from ..client import NO_BODY
 from ..config import Credentials
 from ..session import Session
 from ..verdicts import Violation
@@ -24,7 +25,7 @@ def _methods(s: Session) -> tuple[str, ...]:
 @implements("SP-AUTH-001")
 def missing_credentials(s: Session) -> None:
     for method in _methods(s):
-        ex = s.send(method, creds=None, **({"body": PROBE_BODY} if method == "PUT" else {}))
+        ex = s.send(method, creds=None, body=PROBE_BODY if method == "PUT" else NO_BODY)
         s.expect_unauthorized(ex, f"{method} without credentials")
 
 
@@ -35,8 +36,8 @@ def wrong_credentials(s: Session) -> None:
                               me.project_var, "WRONG_TOKEN")
     stranger = Credentials(str(uuid.UUID(int=0x5EED)), me.token, "UNKNOWN_PROJECT_ID", me.token_var)
     for method in _methods(s):
-        body = {"body": PROBE_BODY} if method == "PUT" else {}
-        ex = s.send(method, creds=wrong_token, auth_ref=f'"${me.project_var}:not-the-token"', **body)
+        ex = s.send(method, creds=wrong_token, auth_ref=f'"${me.project_var}:not-the-token"',
+                    body=PROBE_BODY if method == "PUT" else NO_BODY)
         s.expect_unauthorized(ex, f"{method} with a wrong token")
     ex = s.send("GET", creds=stranger, auth_ref=f'"{stranger.project_id}:${me.token_var}"')
     s.expect_unauthorized(ex, "GET with an unknown project id")

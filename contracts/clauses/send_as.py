@@ -79,7 +79,7 @@ def _kind(value: Any) -> str:
 @implements("SP-SENDAS-005")
 def observed(s: Session) -> None:
     owned = set(s.target.numbers or ())
-    stranger = next(n for n in gen.e164_extremes() + ["+14155550123"] if n not in owned)
+    stranger = next(n for n in [*gen.e164_extremes(), "+14155550123"] if n not in owned)
     ex = s.put({FIELD: stranger})
     ok = 200 <= ex.status < 300
     s.observe("OBS-SENDAS-UNOWNED", "SP-SENDAS-005",

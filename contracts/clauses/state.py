@@ -84,8 +84,9 @@ def omitted_fields(s: Session) -> None:
     if first.status >= 300 or partial.status >= 300 or got.status != 200:
         kind = f"unclear (answers {first.status}/{partial.status}/{got.status})"
     else:
-        kept = [f for f in ("default_codecs", "default_ciphers", "domain_identifier") if after.get(f) == full[f]]
-        reset = [f for f in ("default_codecs", "default_ciphers", "domain_identifier") if after.get(f) is None]
+        omitted = ("default_codecs", "default_ciphers", "domain_identifier")
+        kept = [f for f in omitted if after.get(f) == full[f]]
+        reset = [f for f in omitted if after.get(f) is None]
         kind = "merge" if len(kept) == 3 else "replace" if len(reset) == 3 else "mixed"
     s.observe("OBS-STATE-OMITTED", "SP-STATE-004", "Are omitted fields kept (merge) or reset (replace)?",
               partial, {"semantics": kind}, f"omitted fields: {kind}")

@@ -7,7 +7,7 @@ vocabulary is a regression users fear most, and it is usually one name).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from . import _e164, _encryption, _identifier, _vocab
@@ -35,11 +35,12 @@ def representatives(kind: Kind, vocab: _vocab.Vocab = "codecs") -> list[Labeled]
         field = _vocab.FIELDS[vocab]
         return _first_per_class(Labeled([item], cls, True, f"{note}, alone", field)
                                 for item, cls, note in _vocab._bad_items(vocab))
-    table: Iterable[Labeled] = {
+    tables: dict[str, Callable[[], Iterable[Labeled]]] = {
         "types": lambda: _vocab._wrong_types(vocab),
         "encryption": _encryption._invalid,
         "e164": _e164._invalid_table,
         "send_as_types": _e164._wrong_types,
         "identifier_types": lambda: _identifier._WRONG_TYPES,
-    }[kind]()
+    }
+    table = tables[kind]()
     return _first_per_class(table)
