@@ -86,7 +86,7 @@ class Service:
     def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
         """Answer one request. ``headers`` has lower-case names; ``body`` may be cut at max_body_bytes + 1."""
         try:
-            return self._handle(method.upper(), path, headers, body)
+            return self._handle(method, path, headers, body)  # methods are case-sensitive (RFC 9110)
         except InternalError:
             return error(500, "Internal Server Error")
 
