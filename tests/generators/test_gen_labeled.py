@@ -25,6 +25,7 @@ PUBLIC_API = {
     "mixed_invalid_bodies",
     "owned_numbers_from_env",
     "register_formats",
+    "representatives",
     "singletons",
     "undocumented_encryption",
     "undocumented_variants",

@@ -1,0 +1,30 @@
+"""Fixed representatives: every documented-invalid class once, every unsupported name, all invalid."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts import generators as gen
+
+
+@pytest.mark.parametrize(("kind", "full"), [
+    ("types", lambda: gen.invalid_types("codecs")),
+    ("encryption", gen.invalid_encryption),
+    ("e164", gen.invalid_e164),
+    ("send_as_types", gen.invalid_send_as_types),
+    ("identifier_types", gen.invalid_identifier_types),
+])
+def test_one_per_class_and_all_documented(kind: str, full: object) -> None:
+    reps = gen.representatives(kind)  # type: ignore[arg-type]
+    classes = [lab.cls for lab in reps if lab.cls != "unsupported-name"]  # every unsupported name is kept
+    assert len(classes) == len(set(classes))
+    assert all(lab.documented for lab in reps)
+
+
+@pytest.mark.parametrize("vocab", ["codecs", "ciphers"])
+def test_items_hold_every_unsupported_name_alone(vocab: str) -> None:
+    reps = gen.representatives("items", vocab)  # type: ignore[arg-type]
+    unsupported = [lab for lab in reps if lab.cls == "unsupported-name"]
+    assert len(unsupported) >= 5
+    assert all(isinstance(lab.value, list) and len(lab.value) == 1 for lab in reps)
+    assert {"other-vocabulary", "whitespace", "lookalike-unicode"} <= {lab.cls for lab in reps}
