@@ -12,10 +12,10 @@ import email.utils
 import json
 import threading
 import time
-from datetime import timedelta
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -25,7 +25,7 @@ from .config import Credentials
 from .errors import BudgetExhausted, NoAnswer, SuiteAbort, WriteBlocked
 from .spec import PATH
 
-__all__ = ["Client", "Exchange", "NO_BODY"]
+__all__ = ["NO_BODY", "Client", "Exchange"]
 
 WRITE_METHODS = frozenset({"PUT", "POST", "PATCH", "DELETE"})
 TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
@@ -50,6 +50,7 @@ class Exchange:
     clause: str | None = None
     elapsed_s: float = 0.0
     raw: httpx.Response | None = field(default=None, repr=False)
+    repro_base: str | None = None  #: base URL to show in reproducers instead of the real one
 
     @property
     def content_type(self) -> str:
@@ -87,7 +88,10 @@ class Exchange:
         if self.body is not NO_BODY:
             data = self.body if isinstance(self.body, str) else _compact(self.body)
             parts.append(f"--data-raw {_shell_quote(data)}")
-        parts.append(_shell_quote(self.url))
+        if self.repro_base and "/api/" in self.url:
+            parts.append(f'"{self.repro_base}/api/{self.url.split("/api/", 1)[1]}"')
+        else:
+            parts.append(_shell_quote(self.url))
         return " ".join(parts)
 
 
@@ -145,7 +149,9 @@ class Client:
         max_retry_wait_s: float = 30.0,
         on_exchange: Callable[[Exchange], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        repro_base: str | None = None,
     ) -> None:
+        self.repro_base = repro_base
         self.base_url = base_url.rstrip("/")
         self._http = httpx.Client(transport=transport, timeout=timeout_s, follow_redirects=False,
                                   headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
@@ -299,7 +305,7 @@ class Client:
             status=response.status_code,
             response_headers={k.lower(): v for k, v in response.headers.items()},
             text=response.text, attempts=attempts, clause=self.recorder.clause, elapsed_s=elapsed,
-            raw=response,
+            raw=response, repro_base=self.repro_base,
         )
         self.recorder.exchanges.append(exchange)
         return exchange

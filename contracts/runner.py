@@ -19,8 +19,8 @@ import httpx
 
 from . import __version__
 from .catalogue import CATALOGUE, Clause
-from .client import Client
 from .clauses import load_all
+from .client import Client
 from .config import RunConfig
 from .errors import NoAnswer, SkipClause, SuiteAbort, WriteBlocked
 from .safety import SnapshotStore, restore_profiles, shielded, terminate_as_interrupt
@@ -54,7 +54,9 @@ def _now() -> str:
 def build_client(cfg: RunConfig, transport: httpx.BaseTransport | None) -> Client:
     return Client(base_url=cfg.target.base_url, transport=transport, allow_writes=cfg.allow_writes,
                   budget=cfg.budget, timeout_s=cfg.timeout_s, pace_rps=cfg.pace_rps, retries=cfg.retries,
-                  max_retry_wait_s=cfg.max_retry_wait_s)
+                  max_retry_wait_s=cfg.max_retry_wait_s,
+                  # The in-process mock has no address; its reproducers target `sip-contracts mock`.
+                  repro_base="$SIGNALWIRE_REST_BASE_URL" if cfg.target.kind == "mock" else None)
 
 
 def mock_transport(cfg: RunConfig) -> tuple[httpx.BaseTransport, Any]:
