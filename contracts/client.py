@@ -234,6 +234,8 @@ class Client:
             wait = self._transient_wait(response, attempts)
             if wait is not None:
                 recovered.append(str(response.status_code))
+                if response.status_code == 429:
+                    self._slow_down()
                 self._sleep(wait)
                 continue
             if response.status_code >= 500 and attempts == 1 and method in {"GET", "PUT"}:
@@ -276,6 +278,11 @@ class Client:
             raise NoAnswer(f"{response.status_code} with Retry-After {wait:.0f}s, beyond the "
                            f"{self.max_retry_wait_s:.0f}s the run may wait")
         return wait
+
+    def _slow_down(self) -> None:
+        """A 429 means our pace is too fast for this target: halve it (down to one request per 2 s)."""
+        with self._lock:
+            self.pace = min(2.0, max(self.pace * 2, 0.1))
 
     def _backoff(self, attempts: int) -> None:
         self._sleep(min(self.max_retry_wait_s, 0.25 * 2 ** attempts))

@@ -1,6 +1,7 @@
 """Named run profiles, like hypothesis' settings profiles: how many examples each clause draws.
 
-``quick`` is the nightly default: every clause exercised at least once within a 300-request budget.
+``quick`` is the nightly default: every clause exercised at least once in about 260 requests (under 300);
+its hard budget (400) leaves room for the retries a rate-limited or flaky target costs.
 ``deep`` is the weekly run: many more examples per clause, a larger budget.
 """
 
@@ -22,7 +23,7 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "quick": Profile(name="quick", budget=300, examples=4, schemathesis_positive=8,
+    "quick": Profile(name="quick", budget=400, examples=4, schemathesis_positive=8,
                      schemathesis_negative=14, state_examples=3),
     "deep": Profile(name="deep", budget=4000, examples=40, schemathesis_positive=120,
                     schemathesis_negative=200, state_examples=25),

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from .. import generators as gen
 from ..errors import SkipClause
 from ..session import Session
+from ..verdicts import Violation
 from . import implements
 from ._common import RANDOM_SEND_AS, accepts, probe, rejects
 
@@ -30,11 +31,39 @@ def _usable_numbers(s: Session) -> tuple[list[str], Any] | None:
     return None
 
 
+#: Long-stable libphonenumber example numbers of major countries (valid in every metadata version for
+#: years), used when the project's own numbers are unknown. All fictional, none can be owned.
+WELL_KNOWN = ("+12015550123", "+447400123456", "+4915123456789", "+33612345678", "+61412345678",
+              "+819012345678")
+
+
+def _consistency(s: Session) -> None:
+    """Without SIGNALWIRE_TEST_NUMBERS nothing says which numbers the project may use, but valid E.164
+    numbers must at least be treated alike: a target that requires owned numbers rejects all of these;
+    one that accepts some and rejects other, equally valid, numbers breaks the documented format rule."""
+    seen = [(n, s.put({FIELD: n})) for n in WELL_KNOWN if gen.is_valid_e164(n)]
+    accepted = [n for n, ex in seen if 200 <= ex.status < 300]
+    refused = [(n, ex) for n, ex in seen if not 200 <= ex.status < 300]
+    if not accepted:
+        raise SkipClause("the target rejects every format-valid number: it likely requires numbers the "
+                         "project owns; set SIGNALWIRE_TEST_NUMBERS to assert acceptance")
+    for number, ex in seen:
+        if number in accepted and (ex.json() or {}).get(FIELD) != number:
+            raise Violation(f"PUT {FIELD}={number}: the answer does not echo it", expected=number,
+                            actual=repr((ex.json() or {}).get(FIELD)), exchange=ex, example=number)
+    if refused:
+        number, ex = refused[0]
+        raise Violation(f"valid E.164 {number} refused while {accepted[0]} was accepted",
+                        expected="every valid E.164 number treated alike (201)",
+                        actual=f"{ex.status}: {ex.text[:200]}", exchange=ex, example=number)
+
+
 @implements("SP-SENDAS-001")
 def valid_numbers(s: Session) -> None:
     usable = _usable_numbers(s)
     if usable is None:
-        raise SkipClause("set SIGNALWIRE_TEST_NUMBERS to numbers the project owns to assert acceptance")
+        _consistency(s)
+        return
     fixed, more = usable
     check = probe(lambda n: accepts(s, {FIELD: n}, f"PUT {FIELD}={n}"))
     s.explorer.each(fixed, check)
