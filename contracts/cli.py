@@ -2,7 +2,7 @@
 
 Exit codes (the same for every command): 0 every clause passes; 1 contract violations (or a regression /
 unwaived drift against the baseline, or a failed restore); 2 usage or configuration error, one line, no
-traceback; 3 target unreachable or verdict inconclusive.
+traceback; 3 target unreachable or verdict inconclusive; 4 a bug in the suite itself.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .errors import ConfigError
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCONCLUSIVE, EXIT_SUITE_ERROR = 0, 1, 2, 3, 4
 DEFAULT_EXAMPLE_DB = ".hypothesis/sip-contracts"
 
 
@@ -105,6 +105,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"sip-contracts: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("sip-contracts: interrupted", file=sys.stderr)
+        return EXIT_INCONCLUSIVE
+    except Exception as exc:  # a bug in the suite: one scrubbed line, never a traceback with secrets
+        from .secrets import scrub_text
+
+        secrets = [os.environ.get(v, "") for v in os.environ if v.endswith("_API_TOKEN")]
+        print(f"sip-contracts: internal error (a bug in the suite, not the target): "
+              f"{type(exc).__name__}: {scrub_text(str(exc), secrets)}", file=sys.stderr)
+        return EXIT_SUITE_ERROR
 
 
 def _report_error() -> type[Exception]:

@@ -141,7 +141,7 @@ SCHEMA: dict[str, Any] = {
             },
         },
         "verdict": {"enum": RUN_VERDICTS},
-        "exit_code": {"enum": [0, 1, 2, 3]},
+        "exit_code": {"enum": [0, 1, 2, 3, 4]},
         "counts": {"type": "object", "additionalProperties": _COUNT},
         "clauses": {"type": "array", "items": _CLAUSE},
         "observations": {"type": "array", "items": _OBSERVATION},

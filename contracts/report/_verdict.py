@@ -10,7 +10,8 @@ __all__ = ["EXIT", "drift", "finalize", "live_regressions", "recount", "unwaived
 COUNT_KEYS = ("pass", "fail", "inconclusive", "error", "skipped", "waived")
 
 #: Exit status of ``sip-contracts`` per run verdict (2, usage error, never comes from a document).
-EXIT = {"pass": 0, "fail": 1, "inconclusive": 3, "error": 3}
+#: A bug in the suite (4) is kept apart from an unreachable target (3): neither is the target's fault.
+EXIT = {"pass": 0, "fail": 1, "inconclusive": 3, "error": 4}
 
 
 def recount(doc: dict[str, Any]) -> dict[str, int]:
@@ -47,7 +48,7 @@ def finalize(doc: dict[str, Any]) -> None:
     """Recompute ``counts``, ``verdict`` and ``exit_code``.
 
     Order: a failing clause, a regression or unwaived drift -> ``fail`` (1); else an inconclusive or
-    erroring clause -> ``inconclusive``/``error`` (3); else ``pass`` (0). A run in which no clause could
+    erroring clause -> ``error`` (4, a suite bug) or ``inconclusive`` (3); else ``pass`` (0). A run in which no clause could
     be checked at all (none passed, failed or was waived) is ``inconclusive`` (3). A failed restore of the
     profile overrides everything: ``error`` with exit 1, because a live project was left modified.
     """

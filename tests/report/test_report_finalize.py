@@ -22,8 +22,8 @@ def _final(d: dict[str, Any]) -> tuple[str, int]:
     ({"SP-CODEC-003": "fail"}, ("fail", 1)),
     ({"SP-CODEC-003": "fail", "SP-ENC-002": "inconclusive", "SP-ENC-001": "error"}, ("fail", 1)),
     ({"SP-ENC-002": "inconclusive"}, ("inconclusive", 3)),
-    ({"SP-ENC-002": "error"}, ("error", 3)),
-    ({"SP-ENC-002": "error", "SP-ENC-001": "inconclusive"}, ("error", 3)),
+    ({"SP-ENC-002": "error"}, ("error", 4)),
+    ({"SP-ENC-002": "error", "SP-ENC-001": "inconclusive"}, ("error", 4)),
 ])
 def test_exit_codes_from_clause_verdicts(verdicts: dict[str, str], expected: tuple[str, int]) -> None:
     assert _final(F.doc(verdicts=verdicts)) == expected
