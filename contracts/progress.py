@@ -10,6 +10,7 @@ from rich.console import Console
 
 from .catalogue import Clause
 from .config import RunConfig
+from .secrets import scrub_text
 from .verdicts import ClauseResult
 
 __all__ = ["ProgressPrinter"]
@@ -45,6 +46,7 @@ class ProgressPrinter:
             self._status = None
         style = _STYLE.get(result.verdict, "")
         reason = f" — {result.reason}" if result.reason and result.verdict != "pass" else ""
+        reason = scrub_text(reason, self.cfg.target.secrets())
         self.console.print(f"[{i:>2}/{n}] {clause.id:<14} [{style}]{result.verdict:<12}[/] "
                            f"{result.requests:>3} req {result.duration_s:6.2f}s{reason[:160]}")
 
