@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..client import Exchange
+from ..generators import Labeled, canonical
 from ..session import Session
 from ..verdicts import Violation
 
-__all__ = ["accepts", "probe", "rejects", "send_as_matches", "stored_equal"]
+__all__ = ["accepts", "expect_full_profile", "probe", "rejects", "rejects_every", "send_as_matches",
+           "stored_equal"]
 
 RANDOM_SEND_AS = (None, "")
 
@@ -69,6 +71,28 @@ def rejects(s: Session, body: Any, what: str) -> Exchange:
     ex = s.put(body)
     s.expect_status(ex, 422, what)
     return ex
+
+
+def rejects_every(s: Session, key: str, field: str, fixed: Iterable[Labeled], more: Any, *,
+                  unless: Callable[[Labeled], bool] = lambda lab: False) -> None:
+    """A rejection clause: every fixed invalid value (one per class), then ``profile.examples`` draws.
+
+    ``unless`` names values the clause must not judge after all (e.g. ones the spec's own pattern accepts).
+    """
+
+    def check(lab: Labeled) -> None:
+        if not unless(lab):
+            rejects(s, {field: lab.value}, f"PUT {field} ({lab.cls}: {lab.note or lab.value!r})")
+
+    s.explorer.each(fixed, probe(check))
+    s.explorer.search(key, more, probe(check), examples=s.examples(s.profile.examples), keyfn=canonical)
+
+
+def expect_full_profile(s: Session, ex: Exchange, profile: Mapping[str, Any], what: str) -> None:
+    missing = [f for f in s.spec.profile_fields if f not in profile]
+    if missing:
+        raise Violation(f"{what}: the answer is not the full profile", expected=list(s.spec.profile_fields),
+                        actual=f"missing {missing}", exchange=ex)
 
 
 def stored_equal(s: Session, sent: Mapping[str, Any] | None, before: Mapping[str, Any],

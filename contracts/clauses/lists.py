@@ -11,7 +11,7 @@ from typing import Any, Literal
 from .. import generators as gen
 from ..session import Session
 from . import implements
-from ._common import accepts, probe, rejects
+from ._common import accepts, probe, rejects_every
 
 Vocab = Literal["codecs", "ciphers"]
 _FIELD = {"codecs": "default_codecs", "ciphers": "default_ciphers"}
@@ -44,17 +44,13 @@ def _register(vocab: Vocab) -> None:
 
     @implements(f"{prefix}-003")
     def unsupported_names(s: Session) -> None:
-        check = probe(lambda lab: rejects(s, {field: lab.value}, f"PUT {field} with a {lab.cls} entry"))
-        s.explorer.each(gen.representatives("items", vocab), check)
-        s.explorer.search(f"{prefix}-003", gen.invalid_items(vocab), check,
-                          examples=s.examples(s.profile.examples), keyfn=_key)
+        rejects_every(s, f"{prefix}-003", field, gen.representatives("items", vocab),
+                      gen.invalid_items(vocab))
 
     @implements(f"{prefix}-004")
     def wrong_types(s: Session) -> None:
-        check = probe(lambda lab: rejects(s, {field: lab.value}, f"PUT {field} as {lab.cls}"))
-        s.explorer.each(gen.representatives("types", vocab), check)
-        s.explorer.search(f"{prefix}-004", gen.invalid_types(vocab), check,
-                          examples=s.examples(s.profile.examples), keyfn=_key)
+        rejects_every(s, f"{prefix}-004", field, gen.representatives("types", vocab),
+                      gen.invalid_types(vocab))
 
     @implements(f"{prefix}-005")
     def undocumented(s: Session) -> None:
@@ -76,10 +72,6 @@ def _register(vocab: Vocab) -> None:
             summary = "; ".join(f"{cls}: {_say(e)}" for cls, e in value.items())
             s.observe(f"{_OBS[vocab]}-{key}", f"{prefix}-005",
                       _QUESTION[key].format(v=vocab[:-1], f=field), exchanges[key], v, summary)
-
-
-def _key(lab: Any) -> str:
-    return gen.canonical(lab.value)
 
 
 def _shape(sent: Any, echo: Any) -> str:

@@ -12,18 +12,14 @@ from typing import Any
 from ..session import Session
 from ..verdicts import Violation
 from . import implements
-from ._common import accepts
+from ._common import accepts, expect_full_profile
 
 
 @implements("SP-PROTO-001")
 def get_profile(s: Session) -> None:
     ex = s.get()
     s.expect_status(ex, s.spec.success_status("GET"), "GET the profile")
-    profile = s.expect_profile(ex, "GET the profile")
-    missing = [f for f in s.spec.profile_fields if f not in profile]
-    if missing:
-        raise Violation("the GET answer is not the full profile", expected=list(s.spec.profile_fields),
-                        actual=f"missing {missing}", exchange=ex)
+    expect_full_profile(s, ex, s.expect_profile(ex, "GET the profile"), "GET the profile")
 
 
 @implements("SP-PROTO-002")
@@ -36,10 +32,7 @@ def put_full_profile(s: Session) -> None:
         "default_send_as": None,
     }
     ex, profile = accepts(s, body, "PUT a full valid body")
-    missing = [f for f in s.spec.profile_fields if f not in profile]
-    if missing:
-        raise Violation("the PUT answer is not the full profile", expected=list(s.spec.profile_fields),
-                        actual=f"missing {missing}", exchange=ex)
+    expect_full_profile(s, ex, profile, "PUT a full valid body")
 
 
 @implements("SP-PROTO-003")
