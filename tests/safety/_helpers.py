@@ -28,7 +28,7 @@ WRITES = frozenset({"PUT", "POST", "PATCH", "DELETE"})
 #: The projects whose stored profile a run may touch (``novoice`` is a token of the primary project).
 PROJECTS = ("primary", "secondary")
 #: Short waits so that a target that does not answer costs seconds, not minutes.
-TIMEOUT_S = 0.3
+TIMEOUT_S = 0.15
 
 
 def host_of(url: str) -> str:
@@ -211,4 +211,30 @@ class Hang:
                 self.hung += 1
                 while self.active:  # the client gives up long before; switched off, the mock answers
                     await asyncio.sleep(0.02)
+        await self.app(scope, receive, send)
+
+
+def basic(project_id: str, token: str) -> bytes:
+    """The Authorization header value of these credentials."""
+    import base64
+
+    return b"Basic " + base64.b64encode(f"{project_id}:{token}".encode())
+
+
+class ActAs:
+    """A target with an authorisation bug: PUTs carrying ``seen`` credentials act as ``acting`` ones (e.g.
+    a token without the Voice scope that may write anyway, or a token that decides the project whatever
+    the id says). Counts how often it did."""
+
+    def __init__(self, app: Any, seen: bytes, acting: bytes) -> None:
+        self.app, self.seen, self.acting = app, seen, acting
+        self.active = True
+        self.hits = 0
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if self.active and scope["type"] == "http" and scope["method"] == "PUT" \
+                and (b"authorization", self.seen) in scope["headers"]:
+            self.hits += 1
+            scope = {**scope, "headers": [(k, self.acting if k == b"authorization" else v)
+                                          for k, v in scope["headers"]]}
         await self.app(scope, receive, send)

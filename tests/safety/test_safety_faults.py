@@ -12,17 +12,28 @@ import pytest
 
 from contracts.mock import Faults, MockSpace
 
-from ._helpers import Refuse, has_auth, profiles, requests_seen, run_http
+from ._helpers import (
+    Refuse,
+    assert_no_traceback,
+    conformance,
+    has_auth,
+    http_env,
+    profiles,
+    requests_seen,
+    run_args,
+    run_cli,
+    run_http,
+)
 
 pytestmark = pytest.mark.http
 
-#: Every fault at once: 5% 503, 1.5% dropped connections, latency, and a 429 with Retry-After at request 230
+#: Every fault at once: 5% 503, 1% dropped connections, latency, and a 429 with Retry-After at request 240
 #: (a quick run sends ~260). One 429 only: after a 429 the client slows itself down for the rest of the run
 #: (0.1 s between requests, doubling with each further 429), and the mock's 429s come by request count, not
 #: by rate, so slowing down would not make them rarer as it would on a real target. Retry-After is short so
 #: the test stays fast; the client honours whatever the header says (drops cost a fixed 0.5 s backoff).
-FLAKY = Faults(latency_s=0.002, rate_limit_every=230, rate_limit_burst=1, retry_after_s=0.02,
-               error_rate=0.05, drop_rate=0.015)
+FLAKY = Faults(latency_s=0.002, rate_limit_every=240, rate_limit_burst=1, retry_after_s=0.02,
+               error_rate=0.05, drop_rate=0.01)
 BUDGET = 400  #: the quick profile's budget
 
 
@@ -131,4 +142,22 @@ def test_retry_after_beyond_the_wait_limit_is_inconclusive(tmp_path: Path,
     assert "Retry-After" in run.with_verdict("inconclusive")["SP-AUTH-001"]
     assert run.with_verdict("fail", "error") == {}
     assert run.doc["run"]["duration_s"] < 30
+    assert profiles(space) == before
+
+
+def test_cli_lists_recovered_faults_in_conformance_json(tmp_path: Path, served: Callable[..., Any]) -> None:
+    """The same through `sip-contracts run`: the written conformance.json counts each kind of fault that
+    recovered, exactly as often as the mock injected it, and the run exits 0."""
+    space = MockSpace(faults=Faults(latency_s=0.001, error_rate=0.05, retry_after_s=0.01), seed=4)
+    before = profiles(space)
+    reports = tmp_path / "reports"
+    with served(space) as url:
+        done = run_cli(run_args(reports, url), http_env(space, url), tmp_path)
+    assert_no_traceback(done.stdout, done.stderr)
+    assert done.returncode == 0, done.stderr
+    doc = conformance(reports)
+    faults = _fault_counts(space)
+    assert faults["503"], faults
+    assert doc["flakiness"] == [{"kind": k, "count": n, "recovered": True} for k, n in sorted(faults.items())]
+    assert doc["requests"]["total"] == requests_seen(space)
     assert profiles(space) == before

@@ -58,7 +58,7 @@ def _assert_nowhere(space: MockSpace, outputs: dict[str, str], report_dir: Path)
 @pytest.mark.parametrize(("mutant", "quiet"), [
     pytest.param(None, False, id="passing-run"),
     pytest.param("auth-any-token", False, id="failing-run-auth"),
-    pytest.param("codec-accepts-g729", True, id="failing-run-codecs"),
+    pytest.param("codec-accepts-g729", True, id="failing-run-codecs", marks=pytest.mark.slow),
 ])
 def test_no_output_of_a_run_holds_a_token(mutant: str | None, quiet: bool, tmp_path: Path,
                                           sentinel_space: Callable[..., MockSpace],

@@ -28,16 +28,19 @@ from ._helpers import (
 pytestmark = pytest.mark.http
 
 
-@pytest.mark.parametrize(("signals", "after"), [
-    pytest.param((signal.SIGINT,), 0, id="SIGINT-early"),
-    pytest.param((signal.SIGINT,), 100, id="SIGINT-deep", marks=pytest.mark.slow),
-    pytest.param((signal.SIGTERM,), 0, id="SIGTERM-early"),
-    pytest.param((signal.SIGINT, signal.SIGINT), 0, id="SIGINT-twice"),
+@pytest.mark.parametrize(("signals", "after", "latency"), [
+    pytest.param((signal.SIGINT,), 0, 0.05, id="SIGINT-early"),
+    pytest.param((signal.SIGINT,), 120, 0.02, id="SIGINT-deep"),
+    pytest.param((signal.SIGTERM,), 0, 0.05, id="SIGTERM-early"),
+    pytest.param((signal.SIGINT, signal.SIGINT), 0, 0.05, id="SIGINT-twice"),
 ])
 def test_run_killed_half_way_leaves_every_profile_restored(
-        signals: tuple[signal.Signals, ...], after: int, tmp_path: Path, served: Callable[..., Any]) -> None:
-    """``after``: the signal comes once that many requests were answered (and the profile was changed)."""
-    space = MockSpace(faults=Faults(latency_s=0.05))
+        signals: tuple[signal.Signals, ...], after: int, latency: float, tmp_path: Path,
+        served: Callable[..., Any]) -> None:
+    """``after``: the signal comes once that many requests were answered (and the profile was changed).
+    The second Ctrl-C of "twice" comes 60 ms after the first, while the restore (>= 3 answers of 50 ms)
+    runs: it must not cut the restore short."""
+    space = MockSpace(faults=Faults(latency_s=latency))
     before = profiles(space)
     reports = tmp_path / "reports"
     with served(space) as url:
