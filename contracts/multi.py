@@ -249,11 +249,12 @@ def run_targets(path: str | Path, *, workers: int, profile: str = "quick", seed:
     except ConfigError as exc:
         print(f"sip-contracts: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"sip-contracts: {len(entries)} targets, {min(workers, len(set(names_to_groups.values())))} "
-          f"workers, profile {settings.profile}, seed {settings.seed}", flush=True)
+    workers = min(workers, len(set(names_to_groups.values())))  # more would idle
+    print(f"sip-contracts: {len(entries)} targets, {workers} workers, profile {settings.profile}, "
+          f"seed {settings.seed}", flush=True)
     with tempfile.TemporaryDirectory(prefix="sip-contracts-multi-") as tmp:
         plan = _write_plan(Path(tmp), entries, settings, names_to_groups)
-        pytest_code = _pytest(Path(tmp), plan, workers, len(set(names_to_groups.values())), env, settings)
+        pytest_code = _pytest(Path(tmp), plan, workers, env, settings)
         codes = _collect(Path(tmp) / "results", entries, settings.report_dir)
     code = worst(codes)
     if pytest_code not in (0, 1) and code == 0:
@@ -311,15 +312,14 @@ def _argv(entry: TargetEntry, s: _Settings) -> list[str]:
     return argv + list(s.run_args)
 
 
-def _pytest(tmp: Path, plan: Path, workers: int, n_groups: int, env: Mapping[str, str],
-            settings: _Settings) -> int:
+def _pytest(tmp: Path, plan: Path, workers: int, env: Mapping[str, str], settings: _Settings) -> int:
+    """pytest on the packaged module, isolated from the caller's pytest configuration and conftests."""
     (tmp / "pytest.ini").write_text("[pytest]\n")
-    n = min(workers, n_groups)
     settings.report_dir.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "pytest", "--pyargs", "contracts._multi_tests",
             "-c", str(tmp / "pytest.ini"), "--rootdir", str(tmp), "--noconftest",
             "-p", "no:cacheprovider", "-p", "xdist.plugin",
-            "-n", str(n if n > 1 else 0), "--dist", "loadgroup", "-q", "--tb=line", "-rfE",
+            "-n", str(workers if workers > 1 else 0), "--dist", "loadgroup", "-q", "--tb=line", "-rfE",
             "--junitxml", str(settings.report_dir / "multi-junit.xml")]
     # Autoload off: the user's other pytest plugins (coverage, random order...) stay out of the runs.
     # The package's own parent dir goes first on PYTHONPATH, so a source checkout works like a wheel.

@@ -55,7 +55,8 @@ def _kills(killed: int, total: int) -> dict[str, int]:
 
 
 def test_goals_pass_and_miss() -> None:
-    rows = [_row("sip-contracts quick", "inproc", 3.0, 180), _row("sip-contracts quick", "latency", 40.0, 180),
+    rows = [_row("sip-contracts quick", "inproc", 3.0, 180),
+            _row("sip-contracts quick", "latency", 40.0, 180),
             _row("st default", "http", 2.0, 200)]
     good = goals(rows, {"sip-contracts quick": _kills(43, 43), "st default": _kills(5, 43)})
     assert [g["result"] for g in good] == ["PASS", "PASS", "PASS"]
