@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+import tempfile
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -41,9 +44,12 @@ def _positive_int(text: str) -> int:
 
 def _float(text: str) -> float:
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"hypothesis example database (default {DEFAULT_EXAMPLE_DB}; 'none' disables it)")
     run.add_argument("--mutant", help="run against the embedded mock broken the named way")
     run.add_argument("--no-history", action="store_true", help="do not append to history.sqlite")
+    run.add_argument("--targets", metavar="PATH", help="a TOML file naming several targets "
+                     "(examples/targets.toml); each writes REPORT_DIR/<name>/")
+    run.add_argument("--workers", type=_positive_int, default=1,
+                     help="with --targets: how many targets run at once (pytest-xdist)")
     run.add_argument("--quiet", action="store_true", help="no progress display")
 
     mock = sub.add_parser("mock", help="serve the embedded mock over HTTP (Ctrl-C stops it)")
@@ -103,7 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "restore": cmd_restore, "mutants": cmd_mutants}[args.command]
         return handler(args)
     except ConfigError as exc:
-        print(f"sip-contracts: error: {exc}", file=sys.stderr)
+        from .secrets import scrub_text
+
+        print(f"sip-contracts: error: {scrub_text(str(exc), _env_secrets())}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("sip-contracts: interrupted", file=sys.stderr)
@@ -111,10 +123,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug in the suite: one scrubbed line, never a traceback with secrets
         from .secrets import scrub_text
 
-        secrets = [os.environ.get(v, "") for v in os.environ if v.endswith("_API_TOKEN")]
         print(f"sip-contracts: internal error (a bug in the suite, not the target): "
-              f"{type(exc).__name__}: {scrub_text(str(exc), secrets)}", file=sys.stderr)
+              f"{type(exc).__name__}: {scrub_text(str(exc), _env_secrets())}", file=sys.stderr)
         return EXIT_SUITE_ERROR
+
+
+def _env_secrets() -> list[str]:
+    """Every token the environment holds (for scrubbing messages that may quote a user's input)."""
+    return [value for name, value in os.environ.items() if name.endswith("_API_TOKEN") and value]
+
+
+def _check_report_dir(path: Path) -> None:
+    """An unwritable report dir is a configuration error found before any request, not after the run."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"--report-dir {path}: not writable ({exc.strerror or exc})") from None
 
 
 def _report_error() -> type[Exception]:
@@ -153,6 +179,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import execute
     from .secrets import scrub
 
+    if args.targets:
+        return _run_targets(args)
     if args.baseline and not Path(args.baseline).is_file():
         raise ConfigError(f"--baseline {args.baseline}: no such file")
     cfg = load_config(profile=args.profile, seed=args.seed, report_dir=args.report_dir,
@@ -163,6 +191,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.mutant:
         _check_mutant(args.mutant)
     baseline, waivers = _load_inputs(args)
+    _check_report_dir(cfg.report_dir)
     printer = ProgressPrinter(cfg, enabled=not args.quiet)
     outcome = execute(cfg, progress=printer.update)
     creds = [c for c in (cfg.target.primary, cfg.target.secondary, cfg.target.novoice) if c is not None]
@@ -175,6 +204,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     paths = report.write_all(doc, cfg.report_dir, history=not args.no_history)
     printer.summary(doc, paths)
     return int(doc["exit_code"])
+
+
+def _run_targets(args: argparse.Namespace) -> int:
+    """Several staging projects in one job, sharded across pytest-xdist workers (contracts/multi.py)."""
+    from .multi import run_targets
+
+    if args.mutant or args.allow_writes:
+        raise ConfigError("with --targets, --mutant does not apply and allow_writes is set per target "
+                          "in the file")
+    extra: list[str] = []
+    for flag, value in (("--timeout", args.timeout), ("--pace", args.pace), ("--budget", args.budget),
+                        ("--max-examples", args.max_examples)):
+        if value is not None:
+            extra += [flag, str(value)]
+    if args.no_history:
+        extra.append("--no-history")
+    return run_targets(args.targets, workers=args.workers, profile=args.profile, seed=args.seed,
+                       report_dir=args.report_dir, baseline_dir=args.baseline, waivers=args.waivers,
+                       example_db=args.example_db, run_args=extra)
 
 
 def _check_mutant(name: str) -> None:
@@ -264,7 +312,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"sip-contracts: restore: no answer from the target: {exc}", file=sys.stderr)
         return EXIT_INCONCLUSIVE
     print(f"restore: {result['status']} ({result['detail']})")
-    return EXIT_OK if result["status"] == "restored" else EXIT_FAIL
+    if result["status"] != "restored":
+        return EXIT_FAIL
+    # Keep it for the record, but under a name that a later `restore` will not pick up by mistake: running
+    # it again would silently undo legitimate changes made since.
+    done = Path(args.path).with_name(f"snapshot.restored-{int(time.time())}.json")
+    Path(args.path).rename(done)
+    print(f"the snapshot is kept as {done}")
+    return EXIT_OK
 
 
 def cmd_mutants(args: argparse.Namespace) -> int:

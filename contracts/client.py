@@ -159,6 +159,7 @@ class Client:
         self.budget = budget
         self.reserve = 0  #: requests allowed beyond the budget (restoring the snapshot)
         self.pace = 1.0 / pace_rps if pace_rps > 0 else 0.0
+        self._base_pace = self.pace
         self.retries = retries
         self.max_retry_wait_s = max_retry_wait_s
         self.timeout_s = timeout_s
@@ -231,6 +232,8 @@ class Client:
                 self._backoff(attempts)
                 continue
             self._dead_streak = 0
+            if response.status_code != 429 and self.pace > self._base_pace:
+                self._speed_up()
             wait = self._transient_wait(response, attempts)
             if wait is not None:
                 recovered.append(str(response.status_code))
@@ -283,6 +286,13 @@ class Client:
         """A 429 means our pace is too fast for this target: halve it (down to one request per 2 s)."""
         with self._lock:
             self.pace = min(2.0, max(self.pace * 2, 0.1))
+
+    def _speed_up(self) -> None:
+        """Answers without 429 again: creep back towards the configured pace (10% per answer)."""
+        with self._lock:
+            self.pace = max(self._base_pace, self.pace * 0.9)
+            if self.pace < 0.01 and self._base_pace == 0:
+                self.pace = 0.0
 
     def _backoff(self, attempts: int) -> None:
         self._sleep(min(self.max_retry_wait_s, 0.25 * 2 ** attempts))

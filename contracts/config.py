@@ -7,6 +7,7 @@ immutable afterwards. Tokens never appear in a ``repr``.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -89,17 +90,19 @@ def _is_loopback_space(space: str) -> bool:
 
 
 def _check_url(url: str, variable: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"{variable} is not a valid URL: {exc}") from None
+    # Only scheme://host[:port]/path is ever echoed: a query or userinfo may hold a pasted secret.
+    shown = f"{parts.scheme}://{parts.hostname or ''}{parts.path}"
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{variable} has value {url!r}: not an http(s) URL with a host")
+        raise ConfigError(f"{variable} has value {shown!r}: not an http(s) URL with a host")
     if parts.username or parts.password:
         raise ConfigError(f"{variable} must not carry credentials; use SIGNALWIRE_PROJECT_ID/API_TOKEN")
     if parts.query or parts.fragment:
-        raise ConfigError(f"{variable} has value {url!r}: a base URL takes no query string or fragment")
-    try:
-        _ = parts.port
-    except ValueError as exc:
-        raise ConfigError(f"{variable} has value {url!r}: {exc}") from None
+        raise ConfigError(f"{variable} ({shown!r}…): a base URL takes no query string or fragment")
     return url.rstrip("/")
 
 
@@ -221,6 +224,8 @@ def load_config(
     allow = allow_writes if allow_writes is not None else env.get("SIP_CONTRACTS_ALLOW_WRITES")
     writes = check_write_guard(real, allow)
     for name, value in (("--timeout", timeout_s), ("--pace", pace_rps)):
+        if value is not None and not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number (got {value})")
         if value is not None and value < 0:
             raise ConfigError(f"{name} must not be negative (got {value})")
     if timeout_s is not None and timeout_s == 0:

@@ -18,7 +18,7 @@ exit 2), then runs pytest on the packaged module ``contracts._multi_tests`` with
 one test per target, each an ordinary ``sip-contracts run`` writing into ``report_dir/<name>/``. Targets
 share an ``xdist_group`` when they touch a common project (primary, secondary or no-Voice, on the same
 host), so two workers never write one project's singleton profile at the same time. The result is the
-worst exit code of the targets, in the order 2 > 1 > 3 > 0.
+worst exit code of the targets, in the order 2 > 1 > 4 > 3 > 0.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ __all__ = ["PLAN_VARIABLE", "TargetEntry", "load_targets", "run_planned", "run_t
 PLAN_VARIABLE = "SIP_CONTRACTS_MULTI_PLAN"
 EXIT_USAGE = 2
 #: Most severe first: a target that could not be configured, then violations, then inconclusive.
-SEVERITY = (2, 1, 3, 0)
+SEVERITY = (2, 1, 4, 3, 0)
 
 #: TOML key -> the SIGNALWIRE_* variable it stands for.
 STANDARD: Mapping[str, str] = {
@@ -212,7 +212,7 @@ def groups(entries: Sequence[TargetEntry], env: Mapping[str, str]) -> dict[str, 
 
 
 def worst(codes: Sequence[int]) -> int:
-    """The most severe exit code: 2 > 1 > 3 > 0 (an unknown code counts as 1)."""
+    """The most severe exit code: 2 > 1 > 4 > 3 > 0 (an unknown code counts as 1)."""
     known = [c if c in SEVERITY else 1 for c in codes]
     return min(known, key=SEVERITY.index) if known else 0
 
@@ -235,7 +235,7 @@ def run_targets(path: str | Path, *, workers: int, profile: str = "quick", seed:
                 report_dir: str | Path = "reports", baseline_dir: str | Path | None = None,
                 waivers: str | Path | None = None, example_db: str | None = ".hypothesis/sip-contracts",
                 run_args: Sequence[str] = (), env: Mapping[str, str] | None = None) -> int:
-    """Run every target of the file, ``workers`` at a time; return the worst exit code (2 > 1 > 3 > 0).
+    """Run every target of the file, ``workers`` at a time; return the worst exit code (2 > 1 > 4 > 3 > 0).
 
     ``baseline_dir/<name>/conformance.json`` is each target's baseline when it exists; ``example_db`` gets a
     sub-directory per target ("none" disables it); ``run_args`` are extra ``sip-contracts run`` flags for

@@ -162,6 +162,7 @@ def execute(cfg: RunConfig, *, transport: httpx.BaseTransport | None = None,
             except KeyboardInterrupt as exc:
                 interrupted = f"interrupted ({exc or 'Ctrl-C'})"
             finally:
+                client.on_exchange = None  # restore traffic is not judged by the clause monitors
                 with shielded():
                     restore = restore_profiles(client, cfg.target, snapshots.profiles)
                     if restore["status"] == "restored":

@@ -75,18 +75,21 @@ def voice_scope(s: Session) -> None:
               {"status": ex.status}, f"GET answered {ex.status}")
     if not s.cfg.allow_writes:
         return
-    same_project = novoice.project_id == me.project_id
-    before = s.get().json() if same_project else None
+    if novoice.project_id != me.project_id:
+        # That project cannot be read with this token, so it could not be snapshotted or restored: a
+        # write probe there could damage an account the run cannot repair. The read probe must do.
+        return
+    s.before_write("primary")  # a wrongly accepted probe lands on the primary profile: snapshot it
+    before = s.get().json()
     ex = s.send("PUT", creds=novoice, body=PROBE_BODY, who="novoice")
     if 200 <= ex.status < 300:
         raise Violation("a token without the Voice scope changed the profile", expected="401",
                         actual=f"{ex.status}: {ex.text[:200]}", exchange=ex)
     s.expect_status(ex, {401, 403}, "PUT with a token without the Voice scope")
-    if same_project:
-        after = s.get()
-        if after.json() != before:
-            raise Violation("a refused PUT without the Voice scope still changed the profile",
-                            expected=before, actual=after.json(), exchange=after)
+    after = s.get()
+    if after.json() != before:
+        raise Violation("a refused PUT without the Voice scope still changed the profile",
+                        expected=before, actual=after.json(), exchange=after)
 
 
 @implements("SP-AUTH-005")
@@ -102,6 +105,8 @@ def project_isolation(s: Session) -> None:
                         actual=theirs.text[:300], exchange=theirs)
     if not s.cfg.allow_writes:
         return
+    # A target that lets the token pick the project would write the secondary profile: snapshot it too.
+    s.before_write("secondary")
     ex = s.send("PUT", creds=mixed, body=PROBE_BODY)
     s.expect_unauthorized(ex, "PUT with project A's id and project B's token")
     for who, seen in (("primary", mine), ("secondary", theirs)):

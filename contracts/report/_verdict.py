@@ -47,10 +47,11 @@ def restore_failed(doc: Mapping[str, Any]) -> bool:
 def finalize(doc: dict[str, Any]) -> None:
     """Recompute ``counts``, ``verdict`` and ``exit_code``.
 
-    Order: a failing clause, a regression or unwaived drift -> ``fail`` (1); else an inconclusive or
-    erroring clause -> ``error`` (4, a suite bug) or ``inconclusive`` (3); else ``pass`` (0). A run in which no clause could
-    be checked at all (none passed, failed or was waived) is ``inconclusive`` (3). A failed restore of the
-    profile overrides everything: ``error`` with exit 1, because a live project was left modified.
+    Order: a failing clause, a regression or unwaived drift -> ``fail`` (1); else an erroring clause ->
+    ``error`` (4, a bug in the suite); else an inconclusive one -> ``inconclusive`` (3); else ``pass``
+    (0). A run in which no clause could be checked at all (none passed, failed or was waived) is
+    ``inconclusive`` (3). A failed restore of the profile overrides everything: ``error`` with exit 1,
+    because a live project was left modified.
     """
     counts = recount(doc)
     if counts["fail"] or live_regressions(doc) or unwaived_drift(doc):

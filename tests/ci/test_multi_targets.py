@@ -110,6 +110,7 @@ def test_worst_exit_code() -> None:
     assert worst([0, 3]) == 3
     assert worst([3, 1, 0]) == 1
     assert worst([1, 2]) == 2
+    assert worst([3, 4]) == 4 and worst([4, 1]) == 1
     assert worst([]) == 0
 
 

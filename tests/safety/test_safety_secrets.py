@@ -118,8 +118,6 @@ def test_no_configuration_error_holds_a_token(case: str, tmp_path: Path,
     _assert_nowhere(space, {"stdout": done.stdout, "stderr": done.stderr}, reports)
 
 
-@pytest.mark.xfail(strict=True, reason="cli.main prints ConfigError text as is, and config._check_url "
-                   "quotes the whole URL (query included): a token pasted into the URL is echoed")
 def test_a_token_pasted_into_the_url_is_not_echoed(tmp_path: Path, sentinel_space: Callable[..., MockSpace],
                                                    served: Callable[..., Any]) -> None:
     space = sentinel_space()
