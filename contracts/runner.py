@@ -106,6 +106,13 @@ def _run_clause(s: Session, clause: Clause, fn: Callable[[Session], None]) -> Cl
     return result
 
 
+def _note_observations(s: Session, clause: Clause, result: ClauseResult) -> None:
+    """An observed clause that ran says what it recorded (its verdict only means "probed fine")."""
+    seen = [o.summary for o in s.observations if o.clause == clause.id]
+    if seen and result.verdict == "pass" and not result.reason:
+        result.reason = "recorded: " + "; ".join(seen)
+
+
 def _judge_monitors(s: Session, results: dict[str, ClauseResult]) -> None:
     for clause_id in MONITORS:
         seen = s.monitor.seen.get(clause_id, [])
@@ -154,6 +161,7 @@ def execute(cfg: RunConfig, *, transport: httpx.BaseTransport | None = None,
                         progress(i, len(clauses), clause, None)
                     try:
                         results[clause.id] = _run_clause(session, clause, registry[clause.id])
+                        _note_observations(session, clause, results[clause.id])
                     except SuiteAbort as exc:
                         interrupted = f"the target stopped answering: {exc}"
                         break
