@@ -11,7 +11,6 @@ IDs are stable: never renumber, only add. A retired clause keeps its ID reserved
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -170,6 +169,3 @@ def by_id(clause_id: str) -> Clause:
             return clause
     raise KeyError(clause_id)
 
-
-def iter_area(area: Area) -> Iterator[Clause]:
-    return (c for c in CATALOGUE if c.area == area)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
 
-from .client import NO_BODY, Client, Exchange
+from .client import Client, Exchange
 from .config import Credentials, RunConfig
 from .errors import SkipClause
 from .explore import Explorer
@@ -51,10 +51,8 @@ class Session:
         self.explorer = Explorer(seed=cfg.seed, example_db=cfg.example_db)
         self.monitor = Monitor()
         self.observations: list[Observation] = []
-        self.unanswered: list[str] = []
         self.space_name = cfg.target.space_name
         self.written: set[str] = set()  #: projects this run wrote to (restored at the end)
-        self.snapshots: dict[str, dict[str, Any]] = {}
         self.snapshot_hook: Any = None  #: set by the runner: called before the first write to a project
         digest = hashlib.blake2b(str(cfg.seed).encode(), digest_size=3).hexdigest()
         self.id_prefix = f"sipc{digest}"
@@ -203,11 +201,6 @@ class Session:
     def _schema_errors(self, name: str, body: Any) -> list[str]:
         found = sorted(self._validators[name].iter_errors(body), key=lambda e: list(e.absolute_path))
         return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in found[:3]]
-
-    # -- helpers ----------------------------------------------------------------------------------------
-
-    def body_of(self, ex: Exchange) -> Any:
-        return ex.body if ex.body is not NO_BODY else None
 
 
 def _fmt(statuses: set[int]) -> str:
