@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from . import __version__
+from ._signals import stop_requested
 from .config import Credentials
 from .errors import BudgetExhausted, NoAnswer, SuiteAbort, WriteBlocked
 from .spec import PATH
@@ -242,12 +243,15 @@ class Client:
                 self._sleep(wait)
                 continue
             if response.status_code >= 500 and attempts == 1 and method in {"GET", "PUT"}:
-                # A lone 500 on a flaky target is not a contract violation: replay the (idempotent)
-                # request once; only a 500 that repeats is reported.
-                retry = self._replay_once(method, target, send_headers, auth, kwargs)
-                if retry is not None and retry.status_code < 500:
-                    recovered.append("500-recovered")
-                    response, attempts = retry, attempts + 1
+                # A stray 500 on a flaky target is not a contract violation: replay the (idempotent)
+                # request up to `retries` times; only a 500 that keeps coming back is reported.
+                for _ in range(max(1, self.retries)):
+                    retry = self._replay_once(method, target, send_headers, auth, kwargs)
+                    attempts += 1
+                    if retry is not None and retry.status_code < 500:
+                        recovered.append("500-recovered")
+                        response = retry
+                        break
             break
         for kind in recovered:
             self.recorder.flaky[kind] += 1
@@ -298,6 +302,8 @@ class Client:
         self._sleep(min(self.max_retry_wait_s, 0.25 * 2 ** attempts))
 
     def _take_slot(self, method: str) -> None:
+        if stop_requested():
+            raise KeyboardInterrupt("stop requested (signal)")
         with self._lock:
             if self.recorder.total >= self.budget + self.reserve:
                 raise BudgetExhausted(f"request budget of {self.budget} spent")

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from ._signals import clear_stop, request_stop
 from .client import Client
 from .config import Credentials, Target
 from .errors import NoAnswer
@@ -109,25 +111,43 @@ def restore_profiles(client: Client, target: Target, profiles: dict[str, dict[st
 
 @contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt so CI cancellations restore the profile like Ctrl-C does."""
+    """SIGINT and SIGTERM both stop the run and lead to the restore (CI cancellations send SIGTERM).
+
+    The handler raises KeyboardInterrupt *and* sets the stop flag, which the client checks before every
+    request: an interrupt swallowed inside a gc callback still ends the run at the next request.
+    """
 
     def handler(signum: int, frame: FrameType | None) -> None:
+        request_stop()
         raise KeyboardInterrupt(f"signal {signum}")
 
+    def unraisable(info: Any) -> None:
+        # An interrupt that landed in a gc callback: Python would print it as "ignored" with a traceback.
+        if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
+            request_stop()
+            return
+        default_hook(info)
+
+    clear_stop()
+    default_hook = sys.unraisablehook
     try:
-        previous = signal.signal(signal.SIGTERM, handler)
+        previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not in the main thread
         yield
         return
+    sys.unraisablehook = unraisable
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = default_hook
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 @contextmanager
 def shielded() -> Iterator[None]:
     """While restoring, a second Ctrl-C/SIGTERM must not leave the account half-restored."""
+    clear_stop()  # the interrupt has been honoured: the restore's own requests must go out
     try:
         old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
         old_term = signal.signal(signal.SIGTERM, signal.SIG_IGN)
