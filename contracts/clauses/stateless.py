@@ -38,7 +38,8 @@ _SEND_AS = "default_send_as"
 
 
 @functools.cache
-def _operations(spec_sha: str, numbers: tuple[str, ...] | None, any_number: bool) -> dict[str, Any]:
+def _operations(numbers: tuple[str, ...] | None) -> dict[str, Any]:
+    """Schemathesis operations, built once per set of usable numbers (the e164 format depends on it)."""
     import schemathesis
 
     from ..spec import load_spec
@@ -55,7 +56,7 @@ def _operations(spec_sha: str, numbers: tuple[str, ...] | None, any_number: bool
 
 
 def _ops(s: Session) -> dict[str, Any]:
-    return _operations(s.spec.sha256, s.target.numbers, s.target.kind == "mock")
+    return _operations(s.target.numbers)
 
 
 def _label(s: Session, raw: Any) -> str:
