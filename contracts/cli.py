@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=_positive_int, default=1,
                      help="with --targets: how many targets run at once (pytest-xdist)")
     run.add_argument("--quiet", action="store_true", help="no progress display")
+    run.add_argument("--docs-upstream", metavar="PATH|URL",
+                     help="also compare the fragment with SignalWire's published description (the "
+                     "report's documentation section; never fails the run)")
 
     mock = sub.add_parser("mock", help="serve the embedded mock over HTTP (Ctrl-C stops it)")
     mock.add_argument("--host", default="127.0.0.1")
@@ -97,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("path")
     restore.add_argument("--allow-writes", metavar="HOST")
 
+    docs = sub.add_parser("docs-diff", help="compare the fragment with SignalWire's published API "
+                          "description (0 all differences known, 1 stale, 2 malformed, 3 unreachable)")
+    docs.add_argument("--upstream", metavar="PATH|URL", help="the description (default: x-upstream.url "
+                      "of the fragment, SignalWire's docs repository on GitHub)")
+    docs.add_argument("--cache-dir", metavar="DIR", help="where a fetched copy is cached with its date "
+                      "(default ~/.cache/sip-contracts)")
+    docs.add_argument("--json", action="store_true", help="machine-readable output")
+
     mutants = sub.add_parser("mutants", help="list the mock's mutants or run the kill matrix")
     mutants.add_argument("--list", action="store_true")
     mutants.add_argument("--profile", default="quick")
@@ -110,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         handler = {"run": cmd_run, "mock": cmd_mock, "clauses": cmd_clauses, "report": cmd_report,
-                   "restore": cmd_restore, "mutants": cmd_mutants}[args.command]
+                   "restore": cmd_restore, "mutants": cmd_mutants,
+                   "docs-diff": cmd_docs_diff}[args.command]
         return handler(args)
     except ConfigError as exc:
         from .secrets import scrub_text
@@ -193,12 +205,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     baseline, waivers = _load_inputs(args)
     _check_report_dir(cfg.report_dir)
     printer = ProgressPrinter(cfg, enabled=not args.quiet)
+    documentation = _docs_section(args.docs_upstream)  # before the run: never mixed into its requests
     outcome = execute(cfg, progress=printer.update)
     creds = [c for c in (cfg.target.primary, cfg.target.secondary, cfg.target.novoice) if c is not None]
     doc = scrub(outcome.doc, cfg.target.secrets(), [(c.project_id, c.token) for c in creds])
     if baseline is not None:
         doc["baseline"] = report.compare_baseline(doc, baseline)
         doc["baseline"]["path"] = str(args.baseline)
+    if documentation is not None:
+        doc["documentation"] = documentation
     report.apply_waivers(doc, waivers, date.today())
     report.finalize(doc)
     paths = report.write_all(doc, cfg.report_dir, history=not args.no_history)
@@ -320,6 +335,26 @@ def cmd_restore(args: argparse.Namespace) -> int:
     Path(args.path).rename(done)
     print(f"the snapshot is kept as {done}")
     return EXIT_OK
+
+
+def _docs_section(upstream: str | None) -> dict[str, Any] | None:
+    """The report's documentation section; a fetch failure is recorded there, never fails the run."""
+    if not upstream:
+        return None
+    from .docsdiff import docs_diff
+
+    return docs_diff(upstream).as_section()
+
+
+def cmd_docs_diff(args: argparse.Namespace) -> int:
+    from .docsdiff import docs_diff, render_text
+
+    result = docs_diff(args.upstream, cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+    if args.json:
+        print(json.dumps(result.as_section(), indent=2, ensure_ascii=False))
+    else:
+        print(render_text(result), file=sys.stderr if result.exit_code in (2, 3) else sys.stdout)
+    return result.exit_code
 
 
 def cmd_mutants(args: argparse.Namespace) -> int:
