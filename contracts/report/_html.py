@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.report._diff import diff_lines
+from contracts.report._documentation import html_context
 from contracts.report._redact import redact
 from contracts.report._summary import (
     STATUS_WORD,
@@ -293,6 +294,8 @@ def context(doc: dict[str, Any], history_rows: Sequence[Mapping[str, Any]] = ())
         nav.insert(0, ("regressions", "Regressions & drift"))
     if doc.get("mutants") is not None:
         nav.append(("mutants", "Kill matrix"))
+    if doc.get("documentation") is not None:
+        nav.append(("documentation", "Documentation"))
     return {
         "verdict": doc["verdict"],
         "status_word": STATUS_WORD[doc["verdict"]],
@@ -311,6 +314,7 @@ def context(doc: dict[str, Any], history_rows: Sequence[Mapping[str, Any]] = ())
         "trend": markupsafe.Markup(trend_svg(history_rows)),
         "history_n": len(history_rows),
         "mutants": _mutants(doc),
+        "documentation": html_context(doc),
         "command": doc["run"].get("command") or "",
         "suite": {"name": doc["suite"].get("name", ""), "version": doc["suite"].get("version", ""),
                   "spec_sha256": doc["suite"].get("spec_sha256") or ""},

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from contracts.report._documentation import junit_suite
 from contracts.report._redact import redact
 from contracts.report._summary import compact, host, trim
 from contracts.report._verdict import drift, live_regressions
@@ -172,6 +173,9 @@ def write_junit(doc: dict[str, Any], dir: str | Path) -> Path:
     elif restore.get("status") == "not-needed":
         ET.SubElement(restore_case, "skipped", {"message": "no write was made"})
     suites.append(_suite("sip_profile.run", [restore_case], doc, 0.0))
+    docs_suite = junit_suite(doc)  # only with run --docs-upstream
+    if docs_suite is not None:
+        suites.append(docs_suite)
 
     root = ET.Element("testsuites", {"name": str(doc["suite"].get("name", "sip-profile-contracts"))})
     for key in ("tests", "failures", "errors", "skipped"):

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from contracts.report import _documentation as documentation
 from contracts.report._redact import redact
 from contracts.report._summary import STATUS_WORD, by_area, compact, failing, headline, host, plural
 from contracts.report._verdict import drift, live_regressions, restore_failed
@@ -165,7 +166,8 @@ def _footer(doc: Mapping[str, Any]) -> list[str]:
 
 def render_markdown(doc: dict[str, Any]) -> str:
     doc = redact(doc)
-    lines = _head(doc) + _regressions(doc) + _failures(doc) + _areas(doc) + _footer(doc)
+    lines = (_head(doc) + _regressions(doc) + _failures(doc) + _areas(doc)
+             + documentation.markdown_lines(doc, text, code) + _footer(doc))
     return "\n".join(lines).rstrip() + "\n"
 
 

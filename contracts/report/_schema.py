@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from contracts.report._documentation import SECTION_SCHEMA
 from contracts.report._errors import ReportError
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "load_conformance", "validate_conformance"]
@@ -163,6 +164,7 @@ SCHEMA: dict[str, Any] = {
             },
         },
         "baseline": {"type": ["object", "null"]},
+        "documentation": SECTION_SCHEMA,
         "waivers": {
             "type": "object",
             "properties": {
