@@ -1,6 +1,6 @@
 """Benchmark: ``sip-contracts`` (quick, deep) beside the plain schemathesis CLI, against the embedded mock.
 
-``python -m contracts.bench`` is a script, not a timed test. Every run is a subprocess started the way a
+``python -m benches.bench`` is a script, not a timed test. Every run is a subprocess started the way a
 user starts it (console script, startup included) against a fresh :class:`~contracts.mock.MockSpace`:
 
 * ``inproc``: ``sip-contracts run`` with no ``SIGNALWIRE_*`` variable (the in-process mock); the
@@ -40,8 +40,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .mock import MUTANTS, Faults, MockSpace, serving
-from .spec import spec_path
+from contracts.mock import MUTANTS, Faults, MockSpace, serving
+from contracts.spec import spec_path
 
 __all__ = ["Measurement", "Row", "main", "parse_st_failures"]
 
@@ -220,7 +220,7 @@ def parse_st_failures(stdout: str) -> list[Signature]:
 
 
 def sip_kills(profile: str, *, seed: int, only: list[str] | None, work: Path) -> dict[str, Any]:
-    from .killmatrix import matrix
+    from contracts.runner.killmatrix import matrix
 
     started = time.monotonic()
     faithful, rows = matrix(profile=profile, seed=seed, report_dir=work / f"killmatrix-{profile}", only=only)
@@ -452,7 +452,7 @@ def _at_least_one(text: str) -> int:
 
 
 def parse_args(argv: Sequence[str] | None) -> Options:
-    p = argparse.ArgumentParser(prog="python -m contracts.bench", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m benches.bench", description=__doc__.split("\n")[0])
     p.add_argument("--runs", type=_at_least_one, default=3, help="timed runs per row (median; default 3)")
     p.add_argument("--deep-runs", type=_at_least_one, default=3, help="timed runs per deep row (default 3)")
     p.add_argument("--no-deep", action="store_true", help="skip the deep profile (the slow part)")

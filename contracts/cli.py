@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--docs-upstream", metavar="PATH|URL",
                      help="also compare the fragment with SignalWire's published description (the "
                      "report's documentation section; never fails the run)")
+    run.add_argument("--insecure-http", action="store_true",
+                     help="allow Basic credentials over plain http to a host that is not loopback")
 
     mock = sub.add_parser("mock", help="serve the embedded mock over HTTP (Ctrl-C stops it)")
     mock.add_argument("--host", default="127.0.0.1")
@@ -125,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "docs-diff": cmd_docs_diff}[args.command]
         return handler(args)
     except ConfigError as exc:
-        from .secrets import scrub_text
+        from contracts.redact import scrub_text
 
         print(f"sip-contracts: error: {scrub_text(str(exc), _env_secrets())}", file=sys.stderr)
         return EXIT_USAGE
@@ -133,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("sip-contracts: interrupted", file=sys.stderr)
         return EXIT_INCONCLUSIVE
     except Exception as exc:  # a bug in the suite: one scrubbed line, never a traceback with secrets
-        from .secrets import scrub_text
+        from contracts.redact import scrub_text
 
         print(f"sip-contracts: internal error (a bug in the suite, not the target): "
               f"{type(exc).__name__}: {scrub_text(str(exc), _env_secrets())}", file=sys.stderr)
@@ -185,11 +187,12 @@ def _load_inputs(args: argparse.Namespace) -> tuple[dict[str, Any] | None, list[
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from contracts.engine.config import load_config
+    from contracts.redact import scrub
+    from contracts.runner import execute
+    from contracts.terminal import ProgressPrinter
+
     from . import report
-    from .config import load_config
-    from .progress import ProgressPrinter
-    from .runner import execute
-    from .secrets import scrub
 
     if args.targets:
         return _run_targets(args)
@@ -197,9 +200,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--baseline {args.baseline}: no such file")
     cfg = load_config(profile=args.profile, seed=args.seed, report_dir=args.report_dir,
                       allow_writes=args.allow_writes, timeout_s=args.timeout, pace_rps=args.pace,
-                      budget=args.budget, max_examples=args.max_examples, waivers=args.waivers,
+                      budget=args.budget, max_examples=args.max_examples,
                       example_db=args.example_db,
-                      mutant=args.mutant, progress=not args.quiet)
+                      mutant=args.mutant, insecure_http=args.insecure_http)
     if args.mutant:
         _check_mutant(args.mutant)
     baseline, waivers = _load_inputs(args)
@@ -223,7 +226,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run_targets(args: argparse.Namespace) -> int:
     """Several staging projects in one job, sharded across pytest-xdist workers (contracts/multi.py)."""
-    from .multi import run_targets
+    from contracts.runner.multi import run_targets
 
     if args.mutant or args.allow_writes:
         raise ConfigError("with --targets, --mutant does not apply and allow_writes is set per target "
@@ -302,9 +305,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from .client import Client
-    from .config import check_write_guard, target_from_env
-    from .safety import SnapshotStore, restore_profiles
+    from contracts.engine.client import Client
+    from contracts.engine.config import check_write_guard, target_from_env
+    from contracts.engine.safety import SnapshotStore, restore_profiles
 
     try:
         snap = SnapshotStore.load(Path(args.path))
@@ -358,7 +361,7 @@ def cmd_docs_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_mutants(args: argparse.Namespace) -> int:
-    from .killmatrix import run_matrix, show_list
+    from contracts.runner.killmatrix import run_matrix, show_list
 
     if args.list:
         return show_list()

@@ -8,10 +8,10 @@ from typing import Any
 
 from rich.console import Console
 
-from .catalogue import Clause
-from .config import RunConfig
-from .secrets import scrub_text
-from .verdicts import ClauseResult
+from contracts.catalogue import Clause
+from contracts.engine.config import RunConfig
+from contracts.engine.verdicts import ClauseResult
+from contracts.redact import scrub_text
 
 __all__ = ["ProgressPrinter"]
 
@@ -30,7 +30,7 @@ class ProgressPrinter:
         if enabled:
             t = cfg.target
             self.console.print(f"sip-contracts: {t.kind} target [bold]{t.host}[/], profile "
-                               f"{cfg.profile.name}, seed {cfg.seed}, writes "
+                               f"{cfg.effort.name}, seed {cfg.seed}, writes "
                                f"{'allowed' if cfg.allow_writes else 'NOT allowed (read-only clauses)'}")
 
     def update(self, i: int, n: int, clause: Clause, result: ClauseResult | None) -> None:

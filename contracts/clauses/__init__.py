@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..session import Session
+from contracts.engine.session import Session
 
 __all__ = ["REGISTRY", "implements", "load_all"]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ..client import Exchange
+from contracts.engine.client import Exchange
+from contracts.engine.session import Session
+from contracts.engine.verdicts import Violation
+
 from ..generators import Labeled, canonical
-from ..session import Session
-from ..verdicts import Violation
 
 __all__ = ["accepts", "expect_full_profile", "probe", "rejects", "rejects_every", "send_as_matches",
            "stored_equal"]
@@ -85,7 +86,7 @@ def rejects_every(s: Session, key: str, field: str, fixed: Iterable[Labeled], mo
             rejects(s, {field: lab.value}, f"PUT {field} ({lab.cls}: {lab.note or lab.value!r})")
 
     s.explorer.each(fixed, probe(check))
-    s.explorer.search(key, more, probe(check), examples=s.examples(s.profile.examples), keyfn=canonical)
+    s.explorer.search(key, more, probe(check), examples=s.examples(s.effort.examples), keyfn=canonical)
 
 
 def expect_full_profile(s: Session, ex: Exchange, profile: Mapping[str, Any], what: str) -> None:

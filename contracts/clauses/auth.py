@@ -9,10 +9,11 @@ from __future__ import annotations
 import base64
 import uuid
 
-from ..client import NO_BODY
-from ..config import Credentials
-from ..session import Session
-from ..verdicts import Violation
+from contracts.engine.client import NO_BODY
+from contracts.engine.config import Credentials
+from contracts.engine.session import Session
+from contracts.engine.verdicts import Violation
+
 from . import implements
 
 PROBE_BODY = {"default_encryption": "required"}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contracts.engine.session import Session
+
 from .. import generators as gen
-from ..session import Session
 from . import implements
 from ._common import accepts, probe, rejects_every
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.engine.session import SUFFIX, Session
+from contracts.engine.verdicts import Violation
+
 from .. import generators as gen
-from ..session import SUFFIX, Session
-from ..verdicts import Violation
 from . import implements
 from ._common import accepts, probe, rejects_every
 
@@ -30,7 +31,7 @@ def dns_labels(s: Session) -> None:
     check = probe(lambda ident: _accept_with_domain(s, ident))
     s.explorer.each(fixed, check)
     s.explorer.search("SP-ID-001", gen.dns_labels(s.id_prefix), check,
-                      examples=s.examples(max(1, s.profile.examples // 2)))
+                      examples=s.examples(max(1, s.effort.examples // 2)))
 
 
 @implements("SP-ID-002")

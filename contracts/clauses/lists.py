@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from contracts.engine.session import Session
+
 from .. import generators as gen
-from ..session import Session
 from . import implements
 from ._common import accepts, probe, rejects_every
 
@@ -40,7 +41,7 @@ def _register(vocab: Vocab) -> None:
     def subsets_and_orders(s: Session) -> None:
         s.explorer.search(f"{prefix}-002", gen.valid_lists(vocab),
                           probe(lambda v: accepts(s, {field: v}, f"PUT {field} subset")),
-                          examples=s.examples(s.profile.examples))
+                          examples=s.examples(s.effort.examples))
 
     @implements(f"{prefix}-003")
     def unsupported_names(s: Session) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..session import Session
-from ..verdicts import Violation
+from contracts.engine.session import Session
+from contracts.engine.verdicts import Violation
+
 from . import implements
 from ._common import accepts, expect_full_profile
 

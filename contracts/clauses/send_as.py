@@ -12,10 +12,11 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from contracts.engine.session import Session
+from contracts.engine.verdicts import Violation
+
 from .. import generators as gen
 from ..errors import SkipClause
-from ..session import Session
-from ..verdicts import Violation
 from . import implements
 from ._common import RANDOM_SEND_AS, accepts, probe, rejects_every
 
@@ -67,7 +68,7 @@ def valid_numbers(s: Session) -> None:
     fixed, more = usable
     check = probe(lambda n: accepts(s, {FIELD: n}, f"PUT {FIELD}={n}"))
     s.explorer.each(fixed, check)
-    s.explorer.search("SP-SENDAS-001", more, check, examples=s.examples(s.profile.examples))
+    s.explorer.search("SP-SENDAS-001", more, check, examples=s.examples(s.effort.examples))
 
 
 @implements("SP-SENDAS-002")

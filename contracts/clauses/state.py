@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.engine.session import Session
+from contracts.engine.verdicts import Violation
+
 from .. import generators as gen
-from ..session import Session
-from ..verdicts import Violation
 from . import implements
 from ._common import accepts, probe, stored_equal
 
@@ -32,7 +33,7 @@ def read_after_write(s: Session) -> None:
     s.explorer.each([{"default_codecs": list(reversed(s.spec.codecs)),
                       "default_ciphers": list(reversed(s.spec.ciphers))}], probe(check))
     s.explorer.search("SP-STATE-001", _bodies(s), probe(check),
-                      examples=s.examples(s.profile.state_examples))
+                      examples=s.examples(s.effort.state_examples))
 
 
 @implements("SP-STATE-002")
@@ -46,7 +47,7 @@ def idempotence(s: Session) -> None:
                             exchange=ex)
 
     s.explorer.search("SP-STATE-002", _bodies(s), probe(check),
-                      examples=s.examples(max(2, s.profile.state_examples - 1)))
+                      examples=s.examples(max(2, s.effort.state_examples - 1)))
 
 
 @implements("SP-STATE-003")
@@ -72,7 +73,7 @@ def atomic_rejection(s: Session) -> None:
                             expected=expected, actual=diff, exchange=ex)
 
     s.explorer.search("SP-STATE-003", gen.mixed_invalid_bodies(s.id_prefix, numbers=s.target.numbers),
-                      probe(check), examples=s.examples(s.profile.state_examples),
+                      probe(check), examples=s.examples(s.effort.state_examples),
                       keyfn=lambda pair: gen.canonical(pair[0]))
 
 

@@ -28,10 +28,11 @@ import functools
 import hashlib
 from typing import Any
 
+from contracts.engine.session import Session
+from contracts.engine.verdicts import Violation
+
 from .. import generators as gen
-from ..session import Session
 from ..spec import Spec
-from ..verdicts import Violation
 from . import implements
 
 _SEND_AS = "default_send_as"
@@ -146,7 +147,7 @@ def positive(s: Session) -> None:
                              "schema-valid data", actual=f"{ex.status}: {ex.text[:300]}", exchange=ex)
         return None
 
-    for method, count in (("GET", 2), ("PUT", s.profile.schemathesis_positive)):
+    for method, count in (("GET", 2), ("PUT", s.effort.schemathesis_positive)):
         strategy = ops[method].as_strategy(generation_mode=GenerationMode.POSITIVE)
         s.explorer.search(f"SP-PROTO-005:{method}", strategy, check, examples=s.examples(count),
                           keyfn=_case_key, shrink=False)
@@ -177,5 +178,5 @@ def negative(s: Session) -> None:
         return None
 
     strategy = op.as_strategy(generation_mode=GenerationMode.NEGATIVE)
-    s.explorer.search("SP-PROTO-006", strategy, check, examples=s.examples(s.profile.schemathesis_negative),
+    s.explorer.search("SP-PROTO-006", strategy, check, examples=s.examples(s.effort.schemathesis_negative),
                       keyfn=_case_key, shrink=False)

@@ -20,11 +20,11 @@ from typing import Any
 
 import httpx
 
-from . import __version__
-from ._signals import stop_requested
-from .config import Credentials
-from .errors import BudgetExhausted, NoAnswer, SuiteAbort, WriteBlocked
-from .spec import PATH
+from contracts import __version__
+from contracts.engine.config import Credentials
+from contracts.engine.stop import stop_requested
+from contracts.errors import BudgetExhausted, NoAnswer, SuiteAbort, WriteBlocked
+from contracts.spec import PATH
 
 __all__ = ["NO_BODY", "Client", "Exchange"]
 

@@ -6,7 +6,6 @@ immutable afterwards. Tokens never appear in a ``repr``.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import os
 from collections.abc import Mapping
@@ -15,12 +14,12 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
-from .profiles import PROFILES, Profile
+from contracts import env as names
+from contracts.engine.effort import EFFORTS, Effort
+from contracts.env import MOCK_HOST, MOCK_PROJECTS, MOCK_SPACE, Who
+from contracts.errors import ConfigError
 
-__all__ = ["Credentials", "RunConfig", "Target", "load_config", "target_from_env"]
-
-MOCK_HOST = "embedded-mock"
+__all__ = ["Credentials", "RunConfig", "Target", "load_config", "mock_target", "target_from_env"]
 
 
 @dataclass(frozen=True)
@@ -29,8 +28,8 @@ class Credentials:
 
     project_id: str
     token: str = field(repr=False)
-    project_var: str = "SIGNALWIRE_PROJECT_ID"
-    token_var: str = "SIGNALWIRE_API_TOKEN"
+    project_var: str = names.PAIRS["primary"][0]
+    token_var: str = names.PAIRS["primary"][1]
 
     def curl_user(self) -> str:
         return f'"${self.project_var}:${self.token_var}"'
@@ -47,25 +46,26 @@ class Target:
     numbers: tuple[str, ...] | None = None  #: numbers the project owns (SIGNALWIRE_TEST_NUMBERS)
     space_name: str | None = None  #: the {space} of {space}-{identifier}.sip.signalwire.com when known
 
+    insecure_http: bool = False  #: the user allowed Basic credentials over plain http to a public host
+
     @property
     def is_loopback(self) -> bool:
-        hostname = urlsplit(self.base_url).hostname or ""
-        if hostname == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(hostname).is_loopback
-        except ValueError:
-            return False
+        return names.is_loopback_host(urlsplit(self.base_url).hostname or "")
+
+    def credentials(self) -> tuple[Credentials, ...]:
+        return tuple(c for c in (self.primary, self.secondary, self.novoice) if c is not None)
 
     def secrets(self) -> tuple[str, ...]:
-        creds = [c for c in (self.primary, self.secondary, self.novoice) if c is not None]
-        return tuple(c.token for c in creds if c.token)
+        return tuple(c.token for c in self.credentials() if c.token)
+
+    def basic_pairs(self) -> tuple[tuple[str, str], ...]:
+        return tuple((c.project_id, c.token) for c in self.credentials())
 
 
 @dataclass(frozen=True, kw_only=True)
 class RunConfig:
     target: Target
-    profile: Profile
+    effort: Effort
     seed: int
     report_dir: Path
     allow_writes: bool
@@ -75,58 +75,12 @@ class RunConfig:
     max_examples: int | None = None
     retries: int = 2
     max_retry_wait_s: float = 30.0
-    baseline: Path | None = None
-    waivers: Path | None = None
     example_db: Path | None = None
     mutant: str | None = None
-    progress: bool = True
 
 
-_LOOPBACK_NAMES = ("127.", "localhost", "[::1]", "::1")
-
-
-def _is_loopback_space(space: str) -> bool:
-    return space.startswith(_LOOPBACK_NAMES)
-
-
-def _check_url(url: str, variable: str) -> str:
-    try:
-        parts = urlsplit(url)
-        _ = parts.port
-    except ValueError as exc:
-        raise ConfigError(f"{variable} is not a valid URL: {exc}") from None
-    # Only scheme://host[:port]/path is ever echoed: a query or userinfo may hold a pasted secret.
-    shown = f"{parts.scheme}://{parts.hostname or ''}{parts.path}"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{variable} has value {shown!r}: not an http(s) URL with a host")
-    if parts.username or parts.password:
-        raise ConfigError(f"{variable} must not carry credentials; use SIGNALWIRE_PROJECT_ID/API_TOKEN")
-    if parts.query or parts.fragment:
-        raise ConfigError(f"{variable} ({shown!r}…): a base URL takes no query string or fragment")
-    return url.rstrip("/")
-
-
-def _base_url(env: Mapping[str, str]) -> str:
-    """SDK conventions: REST_BASE_URL wins; a loopback SPACE is plain http; an http… SPACE is a URL."""
-    if env.get("SIGNALWIRE_REST_BASE_URL"):
-        return _check_url(env["SIGNALWIRE_REST_BASE_URL"].strip(), "SIGNALWIRE_REST_BASE_URL")
-    space = env.get("SIGNALWIRE_SPACE", "").strip()
-    if not space:
-        raise ConfigError("SIGNALWIRE_PROJECT_ID is set but neither SIGNALWIRE_SPACE nor "
-                          "SIGNALWIRE_REST_BASE_URL says where the space is")
-    if space.startswith("http"):
-        return _check_url(space, "SIGNALWIRE_SPACE")
-    if _is_loopback_space(space):
-        return _check_url(f"http://{space}", "SIGNALWIRE_SPACE")
-    if "/" in space or " " in space:
-        raise ConfigError(f"SIGNALWIRE_SPACE has value {space!r}: expected a host such as "
-                          "example.signalwire.com")
-    host = space if "." in space else f"{space}.signalwire.com"
-    return _check_url(f"https://{host}", "SIGNALWIRE_SPACE")
-
-
-def _pair(env: Mapping[str, str], prefix: str, label: str) -> Credentials | None:
-    project_var, token_var = f"{prefix}_PROJECT_ID", f"{prefix}_API_TOKEN"
+def _pair(env: Mapping[str, str], who: Who) -> Credentials | None:
+    project_var, token_var, label = names.PAIRS[who]
     project, token = env.get(project_var, "").strip(), env.get(token_var, "").strip()
     if project and not token:
         raise ConfigError(f"{project_var} is set but {token_var} is missing ({label})")
@@ -138,28 +92,28 @@ def _pair(env: Mapping[str, str], prefix: str, label: str) -> Credentials | None
 
 
 def _numbers(env: Mapping[str, str]) -> tuple[str, ...] | None:
-    raw = env.get("SIGNALWIRE_TEST_NUMBERS", "").strip()
+    raw = env.get(names.TEST_NUMBERS, "").strip()
     if not raw:
         return None
-    from .generators import owned_numbers_from_env
+    from contracts.generators import owned_numbers_from_env
 
     try:
         return owned_numbers_from_env(raw)
     except ValueError as exc:
-        raise ConfigError(f"SIGNALWIRE_TEST_NUMBERS: {exc}") from None
+        raise ConfigError(f"{names.TEST_NUMBERS}: {exc}") from None
 
 
-def target_from_env(env: Mapping[str, str] | None = None) -> Target | None:
+def target_from_env(env: Mapping[str, str] | None = None, *, insecure_http: bool = False) -> Target | None:
     """The real target named by SIGNALWIRE_* variables, or None when none is set (use the mock)."""
     env = os.environ if env is None else env
-    names = ("SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_API_TOKEN", "SIGNALWIRE_SPACE", "SIGNALWIRE_REST_BASE_URL")
-    if not any(env.get(n, "").strip() for n in names):
+    if not names.names_target(env):
         return None
-    primary = _pair(env, "SIGNALWIRE", "the project under test")
+    primary = _pair(env, "primary")
     if primary is None:
-        raise ConfigError("SIGNALWIRE_SPACE/SIGNALWIRE_REST_BASE_URL is set but SIGNALWIRE_PROJECT_ID and "
-                          "SIGNALWIRE_API_TOKEN are missing")
-    base_url = _base_url(env)
+        project_var, token_var, _ = names.PAIRS["primary"]
+        raise ConfigError(f"{names.SPACE}/{names.BASE_URL} is set but {project_var} and {token_var} are "
+                          "missing")
+    base_url = names.base_url_from_env(env, insecure_http=insecure_http)
     parts = urlsplit(base_url)
     host = parts.netloc
     space_name = None
@@ -167,17 +121,25 @@ def target_from_env(env: Mapping[str, str] | None = None) -> Target | None:
         space_name = parts.hostname.split(".")[0]
     return Target(
         kind="http", base_url=base_url, host=host, primary=primary,
-        secondary=_pair(env, "SIGNALWIRE_SECONDARY", "the second project"),
-        novoice=_pair(env, "SIGNALWIRE_NOVOICE", "the token without the Voice scope"),
+        secondary=_pair(env, "secondary"), novoice=_pair(env, "novoice"),
         numbers=_numbers(env), space_name=space_name,
+        insecure_http=insecure_http and parts.scheme == "http"
+        and not names.is_loopback_host(parts.hostname or ""),
     )
 
 
-def resolve_profile(name: str) -> Profile:
+def mock_target() -> Target:
+    """The embedded mock as a Target (its fixed credentials are owned by contracts.env)."""
+    pairs = {p.who: Credentials(p.project_id, p.token, *names.PAIRS[p.who][:2]) for p in MOCK_PROJECTS}
+    return Target(kind="mock", base_url="http://mock.invalid", host=MOCK_HOST, primary=pairs["primary"],
+                  secondary=pairs["secondary"], novoice=pairs["novoice"], numbers=None, space_name=MOCK_SPACE)
+
+
+def resolve_effort(name: str) -> Effort:
     try:
-        return PROFILES[name]
+        return EFFORTS[name]
     except KeyError:
-        known = ", ".join(sorted(PROFILES))
+        known = ", ".join(sorted(EFFORTS))
         raise ConfigError(f"unknown profile {name!r} (known: {known})") from None
 
 
@@ -206,22 +168,24 @@ def load_config(
     pace_rps: float | None = None,
     budget: int | None = None,
     max_examples: int | None = None,
-    baseline: str | None = None,
-    waivers: str | None = None,
     example_db: str | None = None,
     mutant: str | None = None,
-    progress: bool = True,
+    insecure_http: bool = False,
 ) -> RunConfig:
     env = os.environ if env is None else env
-    prof = resolve_profile(profile)
-    real = target or target_from_env(env)
+    effort = resolve_effort(profile)
+    real = target or target_from_env(env, insecure_http=insecure_http)
     if real is None:
-        from .mock_target import mock_target
-
         real = mock_target()
+        if allow_writes:
+            raise ConfigError("--allow-writes applies to a real target; the embedded mock always allows "
+                              "writes (set SIGNALWIRE_* to name a target)")
+        if insecure_http:
+            raise ConfigError("--insecure-http applies to a real target named by SIGNALWIRE_*; the embedded "
+                              "mock is in-process")
     elif mutant:
         raise ConfigError("--mutant applies to the embedded mock only; unset the SIGNALWIRE_* variables")
-    allow = allow_writes if allow_writes is not None else env.get("SIP_CONTRACTS_ALLOW_WRITES")
+    allow = allow_writes if allow_writes is not None else env.get(names.ALLOW_WRITES)
     writes = check_write_guard(real, allow)
     for name, value in (("--timeout", timeout_s), ("--pace", pace_rps)):
         if value is not None and not math.isfinite(value):
@@ -233,21 +197,16 @@ def load_config(
     for name, ivalue in (("--budget", budget), ("--max-examples", max_examples)):
         if ivalue is not None and ivalue < 1:
             raise ConfigError(f"{name} must be at least 1 (got {ivalue})")
-    for name, path in (("--baseline", baseline), ("--waivers", waivers)):
-        if path is not None and not Path(path).is_file():
-            raise ConfigError(f"{name} {path}: no such file")
     default_pace = 0.0 if real.kind == "mock" or real.is_loopback else 4.0
     import random
 
     return RunConfig(
-        target=real, profile=prof,
+        target=real, effort=effort,
         seed=seed if seed is not None else random.SystemRandom().randrange(2**31),
         report_dir=Path(report_dir), allow_writes=writes,
         timeout_s=timeout_s or 10.0,
         pace_rps=default_pace if pace_rps is None else pace_rps,
-        budget=budget or prof.budget, max_examples=max_examples,
-        baseline=Path(baseline) if baseline else None,
-        waivers=Path(waivers) if waivers else None,
+        budget=budget or effort.budget, max_examples=max_examples,
         example_db=None if example_db in (None, "", "none") else Path(str(example_db)),
-        mutant=mutant, progress=progress,
+        mutant=mutant,
     )

@@ -1,4 +1,5 @@
-"""Named run profiles, like hypothesis' settings profiles: how many examples each clause draws.
+"""Named levels of effort (``--profile quick|deep``), like hypothesis' settings profiles: how many examples
+each clause draws. Called *effort* in the code so that "profile" only ever means the SIP profile.
 
 ``quick`` is the nightly default: every clause exercised at least once in about 260 requests (under 300);
 its hard budget (400) leaves room for the retries a rate-limited or flaky target costs.
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PROFILES", "Profile"]
+__all__ = ["EFFORTS", "Effort"]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Profile:
+class Effort:
     name: str
     budget: int  #: hard cap on requests for the whole run (restore is always allowed beyond it)
     examples: int  #: examples per explored clause
@@ -22,9 +23,9 @@ class Profile:
     state_examples: int
 
 
-PROFILES: dict[str, Profile] = {
-    "quick": Profile(name="quick", budget=400, examples=4, schemathesis_positive=8,
+EFFORTS: dict[str, Effort] = {
+    "quick": Effort(name="quick", budget=400, examples=4, schemathesis_positive=8,
                      schemathesis_negative=14, state_examples=3),
-    "deep": Profile(name="deep", budget=4000, examples=40, schemathesis_positive=120,
+    "deep": Effort(name="deep", budget=4000, examples=40, schemathesis_positive=120,
                     schemathesis_negative=200, state_examples=25),
 }

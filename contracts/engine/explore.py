@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis.errors import NoSuchExample
 
-from .errors import NoAnswer
-from .generators import canonical
-from .verdicts import Violation
+from contracts.engine.verdicts import Violation
+from contracts.errors import NoAnswer
+from contracts.generators import canonical
 
 __all__ = ["Explorer"]
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from ._signals import clear_stop, request_stop
-from .client import Client
-from .config import Credentials, Target
-from .errors import NoAnswer
+from contracts.engine.client import Client
+from contracts.engine.config import Credentials, Target
+from contracts.engine.stop import clear_stop, request_stop
+from contracts.errors import NoAnswer
 
 __all__ = ["SnapshotStore", "restore_profiles", "terminate_as_interrupt"]
 

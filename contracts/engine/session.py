@@ -15,12 +15,12 @@ from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
 
-from .client import Client, Exchange
-from .config import Credentials, RunConfig
-from .errors import SkipClause
-from .explore import Explorer
-from .spec import PATH, Spec
-from .verdicts import Observation, Violation
+from contracts.engine.client import Client, Exchange
+from contracts.engine.config import Credentials, RunConfig
+from contracts.engine.explore import Explorer
+from contracts.engine.verdicts import Observation, Violation
+from contracts.errors import SkipClause
+from contracts.spec import PATH, Spec
 
 __all__ = ["Session", "Who"]
 
@@ -47,7 +47,7 @@ class Session:
         self.spec = spec
         self.client = client
         self.target = cfg.target
-        self.profile = cfg.profile
+        self.effort = cfg.effort
         self.explorer = Explorer(seed=cfg.seed, example_db=cfg.example_db)
         self.monitor = Monitor()
         self.observations: list[Observation] = []
@@ -208,7 +208,7 @@ def _fmt(statuses: set[int]) -> str:
 
 
 def _observed_ids() -> frozenset[str]:
-    from .catalogue import CATALOGUE
+    from contracts.catalogue import CATALOGUE
 
     return frozenset(c.id for c in CATALOGUE if not c.documented)
 

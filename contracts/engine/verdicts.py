@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .client import Exchange
+from contracts.engine.client import Exchange
 
 __all__ = ["ClauseResult", "Observation", "Verdict", "Violation"]
 

@@ -45,6 +45,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from ..env import MOCK_PROJECTS, MOCK_SPACE
+
 __all__ = ["MockConfig", "Project"]
 
 Omitted = Literal["merge", "replace"]
@@ -54,7 +56,7 @@ UnknownFields = Literal["ignore", "reject"]
 
 @dataclass(frozen=True, kw_only=True)
 class MockConfig:
-    space: str = "example"
+    space: str = MOCK_SPACE
     omitted: Omitted = "merge"
     owned_numbers: tuple[str, ...] | None = None
     case_insensitive: bool = False
@@ -97,16 +99,9 @@ class Project:
     name: str
 
 
-# Fixed, readable credentials: mock credentials are not secrets, and a fixed value lets a user paste them
-# into a shell once. The ids are valid UUIDs (like real project ids); the tokens are deliberately unlike
-# real SignalWire tokens so that no secret scanner or human mistakes them for one.
-PRIMARY_ID = "11111111-1111-4111-8111-111111111111"
-SECONDARY_ID = "22222222-2222-4222-8222-222222222222"
-
-#: The novoice token belongs to the *primary* project: on a real account one creates a second API token in
-#: the same project without the Voice scope, so the check is about the scope and nothing else.
-DEFAULT_PROJECTS: tuple[Project, ...] = (
-    Project(PRIMARY_ID, "mock-token-primary", True, "primary"),
-    Project(SECONDARY_ID, "mock-token-secondary", True, "secondary"),
-    Project(PRIMARY_ID, "mock-token-novoice", False, "novoice"),
-)
+# The credentials are owned by contracts.env (the suite's in-process target and `sip-contracts mock` print
+# the same ones); the mock only gives them its own record type.
+PRIMARY_ID = next(p.project_id for p in MOCK_PROJECTS if p.who == "primary")
+SECONDARY_ID = next(p.project_id for p in MOCK_PROJECTS if p.who == "secondary")
+DEFAULT_PROJECTS: tuple[Project, ...] = tuple(Project(p.project_id, p.token, p.voice, p.who)
+                                              for p in MOCK_PROJECTS)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import shlex
 from urllib.parse import urlsplit
 
+from ..env import ALLOW_WRITES, Who, env_block
 from ._faults import Faults
 from ._space import MockSpace
 
@@ -14,7 +14,9 @@ __all__ = ["describe"]
 def describe(space: MockSpace, *, base_url: str | None = None) -> str:
     """Human-readable start-up text. Without ``base_url`` the URL is a placeholder to fill in.
 
-    Mock credentials are fixed and are not secrets, so printing them in full is fine.
+    Mock credentials are fixed and are not secrets, so printing them in full is fine. The ``export`` block
+    never grants write permission: pasting it must not silently turn writes on; the line that does is
+    separate and commented.
     """
     url = base_url or "http://<host>:<port>"
     host_port = urlsplit(base_url).netloc if base_url else "<host>:<port>"
@@ -30,17 +32,12 @@ def describe(space: MockSpace, *, base_url: str | None = None) -> str:
         lines.append(f"    {name:<10} project id {project.project_id}  token {project.token}  ({scope})")
     if space.faults != Faults():
         lines.append(f"  faults: {space.faults}")
-    env = {
-        "SIGNALWIRE_PROJECT_ID": p["primary"].project_id,
-        "SIGNALWIRE_API_TOKEN": p["primary"].token,
-        "SIGNALWIRE_REST_BASE_URL": url,
-        "SIGNALWIRE_SECONDARY_PROJECT_ID": p["secondary"].project_id,
-        "SIGNALWIRE_SECONDARY_API_TOKEN": p["secondary"].token,
-        "SIGNALWIRE_NOVOICE_PROJECT_ID": p["novoice"].project_id,
-        "SIGNALWIRE_NOVOICE_API_TOKEN": p["novoice"].token,
-        "SIP_CONTRACTS_ALLOW_WRITES": host_port,
-    }
+    who: tuple[Who, ...] = ("primary", "secondary", "novoice")
+    exports = env_block(url, {w: (p[w].project_id, p[w].token) for w in who})
+    if not base_url:  # placeholders stay unquoted so the user sees where to type
+        exports = [line.replace(f"'{url}'", url) for line in exports]
     lines.append("  to point the suite (or an SDK) at it:")
-    # Placeholders stay unquoted so the user sees where to type; real values are shell-quoted.
-    lines += [f"    export {k}={shlex.quote(v) if base_url else v}" for k, v in env.items()]
+    lines += [f"    {line}" for line in exports]
+    lines.append("  # writes are a separate decision (they change the profile); to allow them here:")
+    lines.append(f"  #   sip-contracts run --allow-writes {host_port}   (or {ALLOW_WRITES}={host_port})")
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""One pytest item per target of a ``--targets`` file; collected only by :func:`contracts.multi.run_targets`.
+"""One pytest item per target of a ``--targets`` file; collected only by :func:`contracts.runner.multi.run_targets`.
 
 The plan (written by the controller, named by ``SIP_CONTRACTS_MULTI_PLAN``) holds each target's name, its
 xdist group and the *names* of its variables; every worker reads the same plan, so ``--dist loadgroup``
@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from contracts.multi import load_plan, run_planned
+from contracts.runner.multi import load_plan, run_planned
 
 _PLAN = load_plan()
 if _PLAN is None:  # pragma: no cover - imported outside run_targets
-    pytest.skip("run by contracts.multi.run_targets only", allow_module_level=True)
+    pytest.skip("run by contracts.runner.multi.run_targets only", allow_module_level=True)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

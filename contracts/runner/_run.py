@@ -17,16 +17,16 @@ from typing import Any
 
 import httpx
 
-from . import __version__
-from .catalogue import CATALOGUE, Clause
-from .clauses import load_all
-from .client import Client
-from .config import RunConfig
-from .errors import NoAnswer, SkipClause, SuiteAbort, WriteBlocked
-from .safety import SnapshotStore, restore_profiles, shielded, terminate_as_interrupt
-from .session import Session
-from .spec import load_spec
-from .verdicts import ClauseResult, Violation
+from contracts import __version__
+from contracts.catalogue import CATALOGUE, Clause
+from contracts.clauses import load_all
+from contracts.engine.client import Client
+from contracts.engine.config import RunConfig
+from contracts.engine.safety import SnapshotStore, restore_profiles, shielded, terminate_as_interrupt
+from contracts.engine.session import Session
+from contracts.engine.verdicts import ClauseResult, Violation
+from contracts.errors import NoAnswer, SkipClause, SuiteAbort, WriteBlocked
+from contracts.spec import load_spec
 
 __all__ = ["RunOutcome", "execute", "ordered_clauses"]
 
@@ -60,7 +60,7 @@ def build_client(cfg: RunConfig, transport: httpx.BaseTransport | None) -> Clien
 
 
 def mock_transport(cfg: RunConfig) -> tuple[httpx.BaseTransport, Any]:
-    from .mock import MockConfig, MockSpace
+    from contracts.mock import MockConfig, MockSpace
 
     space = MockSpace(MockConfig(), mutant=cfg.mutant, seed=cfg.seed)
     return space.transport(), space
@@ -204,13 +204,13 @@ def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[s
             "failures": r.failures, "waiver": None,
         })
     flaky = [{"kind": k, "count": n, "recovered": True} for k, n in sorted(rec.flaky.items())]
-    command = f"sip-contracts run --profile {cfg.profile.name} --seed {cfg.seed}"
+    command = f"sip-contracts run --profile {cfg.effort.name} --seed {cfg.seed}"
     return {
         "schema_version": "1",
         "suite": {"name": "sip-profile-contracts", "version": __version__, "spec_sha256": s.spec.sha256,
                   "python": platform.python_version()},
         "target": {"kind": cfg.target.kind, "host": cfg.target.host, "base_url": cfg.target.base_url},
-        "run": {"seed": cfg.seed, "profile": cfg.profile.name, "started_at": started_at,
+        "run": {"seed": cfg.seed, "profile": cfg.effort.name, "started_at": started_at,
                 "finished_at": _now(), "duration_s": round(duration, 3), "writes_allowed": cfg.allow_writes,
                 "command": command, "interrupted": interrupted},
         "requests": {"total": rec.total, "by_method": dict(sorted(rec.by_method.items())),

@@ -16,8 +16,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from .config import load_config
-from .runner import execute
+from contracts.engine.config import load_config
+from contracts.runner import execute
 
 __all__ = ["kill", "run_matrix", "show_list"]
 
@@ -26,10 +26,10 @@ MATRIX_TIMEOUT_S = 1.0
 
 def _run(mutant: str | None, *, profile: str, seed: int, report_dir: Path,
          baseline: dict[str, Any] | None) -> dict[str, Any]:
-    from . import report
+    from contracts import report
 
     cfg = load_config(env={}, profile=profile, seed=seed, report_dir=report_dir, mutant=mutant,
-                      progress=False, timeout_s=MATRIX_TIMEOUT_S, example_db="none")
+                      timeout_s=MATRIX_TIMEOUT_S, example_db="none")
     doc = execute(cfg).doc
     if baseline is not None:
         doc["baseline"] = report.compare_baseline(doc, baseline)
@@ -60,7 +60,7 @@ def kill(doc: dict[str, Any], mutant: str) -> dict[str, Any]:
 
 def matrix(*, profile: str = "quick", seed: int = 1, report_dir: Path,
            only: list[str] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    from .mock import MUTANTS
+    from contracts.mock import MUTANTS
 
     faithful = _run(None, profile=profile, seed=seed, report_dir=report_dir / "faithful", baseline=None)
     rows = []
@@ -73,7 +73,7 @@ def matrix(*, profile: str = "quick", seed: int = 1, report_dir: Path,
 
 
 def run_matrix(*, profile: str, seed: int, report_dir: Path, only: list[str] | None) -> int:
-    from . import report
+    from contracts import report
 
     faithful, rows = matrix(profile=profile, seed=seed, report_dir=report_dir / "killmatrix", only=only)
     console = Console(file=sys.stdout, width=160)
@@ -96,7 +96,7 @@ def run_matrix(*, profile: str, seed: int, report_dir: Path, only: list[str] | N
 
 
 def show_list() -> int:
-    from .mock import MUTANTS
+    from contracts.mock import MUTANTS
 
     console = Console(width=160)
     table = Table(title=f"{len(MUTANTS)} mutants")

@@ -14,7 +14,7 @@ Optional keys: ``secondary_project_env``/``secondary_token_env``, ``novoice_proj
 ``SIGNALWIRE_NOVOICE_*`` and ``SIGNALWIRE_TEST_NUMBERS``).
 
 :func:`run_targets` checks the file and every variable it names before any request (a one-line error and
-exit 2), then runs pytest on the packaged module ``contracts._multi_tests`` with ``--dist loadgroup``:
+exit 2), then runs pytest on the packaged module ``contracts.runner._multi_tests`` with ``--dist loadgroup``:
 one test per target, each an ordinary ``sip-contracts run`` writing into ``report_dir/<name>/``. Targets
 share an ``xdist_group`` when they touch a common project (primary, secondary or no-Voice, on the same
 host), so two workers never write one project's singleton profile at the same time. The result is the
@@ -38,8 +38,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .config import Credentials, Target, check_write_guard, resolve_profile, target_from_env
-from .errors import ConfigError
+from contracts.engine.config import Credentials, Target, check_write_guard, resolve_effort, target_from_env
+from contracts.errors import ConfigError
 
 __all__ = ["PLAN_VARIABLE", "TargetEntry", "load_targets", "run_planned", "run_targets", "worst"]
 
@@ -268,7 +268,7 @@ def _prepare(path: str | Path, workers: int, profile: str, seed: int | None, rep
              ) -> tuple[list[TargetEntry], _Settings, dict[str, str]]:
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1 (got {workers})")
-    resolve_profile(profile)
+    resolve_effort(profile)
     if baseline_dir is not None and not Path(baseline_dir).is_dir():
         raise ConfigError(f"--baseline {baseline_dir}: with --targets, this names a directory holding "
                           "<target>/conformance.json")
@@ -316,7 +316,7 @@ def _pytest(tmp: Path, plan: Path, workers: int, env: Mapping[str, str], setting
     """pytest on the packaged module, isolated from the caller's pytest configuration and conftests."""
     (tmp / "pytest.ini").write_text("[pytest]\n")
     settings.report_dir.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "pytest", "--pyargs", "contracts._multi_tests",
+    argv = [sys.executable, "-m", "pytest", "--pyargs", "contracts.runner._multi_tests",
             "-c", str(tmp / "pytest.ini"), "--rootdir", str(tmp), "--noconftest",
             "-p", "no:cacheprovider", "-p", "xdist.plugin",
             "-n", str(workers if workers > 1 else 0), "--dist", "loadgroup", "-q", "--tb=line", "-rfE",
@@ -364,7 +364,7 @@ def _verdict(target_dir: Path) -> str:
     return f"{doc.get('verdict', '?')}, reports in {target_dir}"
 
 
-# -- the worker side (called by contracts._multi_tests) ----------------------------------------------------
+# -- the worker side (called by contracts.runner._multi_tests) ----------------------------------------------------
 
 
 def load_plan() -> dict[str, Any] | None:
@@ -393,7 +393,7 @@ def _target_environment(values: Mapping[str, str]) -> Iterator[None]:
 
 def run_planned(plan: Mapping[str, Any], item: Mapping[str, Any]) -> int:
     """Run one target of the plan as ``sip-contracts run`` would; record and return its exit code."""
-    from .cli import main
+    from contracts.cli import main
 
     entry = TargetEntry(name=item["name"], variables=item["variables"])
     result = Path(plan["results_dir"]) / f"{entry.name}.json"
@@ -410,10 +410,10 @@ def run_planned(plan: Mapping[str, Any], item: Mapping[str, Any]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m contracts.multi TARGETS.toml --workers N [--profile P] [--seed S] [--report-dir D]``."""
+    """``python -m contracts.runner.multi TARGETS.toml --workers N [--profile P] [--seed S] [--report-dir D]``."""
     import argparse
 
-    p = argparse.ArgumentParser(prog="python -m contracts.multi")
+    p = argparse.ArgumentParser(prog="python -m contracts.runner.multi")
     p.add_argument("targets")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--profile", default="quick")

@@ -1,4 +1,4 @@
-"""contracts.bench: a fast smoke run (one run, one mutant) and its parsing and PASS/MISS logic. Not timed."""
+"""benches.bench: a fast smoke run (one run, one mutant) and its parsing and PASS/MISS logic. Not timed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.bench import Measurement, Row, goals, main, parse_args, parse_st_failures
+from benches.bench import Measurement, Row, goals, main, parse_args, parse_st_failures
 
 ST_OUTPUT = """
 =================================== FAILURES ===================================

@@ -1,4 +1,4 @@
-"""contracts.multi: the targets file, its checks, grouping by project, and a real run on two mock spaces."""
+"""contracts.runner.multi: the targets file, its checks, grouping by project, and a real run on two mock spaces."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from contracts.errors import ConfigError
 from contracts.mock import MockSpace, serving
-from contracts.multi import groups, load_targets, run_targets, worst
+from contracts.runner.multi import groups, load_targets, run_targets, worst
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "targets.toml"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from contracts.catalogue import CATALOGUE
-from contracts.config import load_config
+from contracts.engine.config import load_config
 from contracts.runner import execute
 
 SEED = 1
@@ -57,7 +57,7 @@ EXPECTED: list[tuple[str, set[str]]] = [
 
 
 def _failing(mutant: str | None, tmp_path: Path) -> tuple[set[str], dict[str, object]]:
-    cfg = load_config(env={}, seed=SEED, report_dir=tmp_path, mutant=mutant, progress=False,
+    cfg = load_config(env={}, seed=SEED, report_dir=tmp_path, mutant=mutant,
                       example_db="none")
     doc = execute(cfg).doc
     return {c["id"] for c in doc["clauses"] if c["verdict"] == "fail"}, doc
@@ -92,7 +92,7 @@ def test_mutants_of_undocumented_behaviour_fail_nothing_on_their_own(tmp_path: P
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(1, 21))
 def test_faithful_mock_passes_every_clause(seed: int, tmp_path: Path) -> None:
-    cfg = load_config(env={}, seed=seed, report_dir=tmp_path, progress=False, example_db="none")
+    cfg = load_config(env={}, seed=seed, report_dir=tmp_path, example_db="none")
     doc = execute(cfg).doc
     bad = {c["id"]: c["reason"] for c in doc["clauses"] if c["verdict"] != "pass"}
     assert bad == {}

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from contracts.catalogue import CATALOGUE
-from contracts.config import load_config
+from contracts.engine.config import load_config
 from contracts.runner import execute
 
 
@@ -21,7 +21,7 @@ from contracts.runner import execute
 def outcome(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     seed = int(os.environ.get("SIP_CONTRACTS_SEED", "1"))
     report_dir = Path(os.environ.get("SIP_CONTRACTS_REPORT_DIR", tmp_path_factory.mktemp("reports")))
-    cfg = load_config(seed=seed, report_dir=report_dir, progress=False,
+    cfg = load_config(seed=seed, report_dir=report_dir,
                       profile=os.environ.get("SIP_CONTRACTS_PROFILE", "quick"))
     doc = execute(cfg).doc
     return {row["id"]: row for row in doc["clauses"]}

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from contracts.client import Client
-from contracts.config import Credentials
-from contracts.safety import terminate_as_interrupt
+from contracts.engine.client import Client
+from contracts.engine.config import Credentials
+from contracts.engine.safety import terminate_as_interrupt
 
 CREDS = Credentials("project", "token")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.config import Credentials, Target, load_config
+from contracts.engine.config import Credentials, Target, load_config
 from contracts.mock import MockConfig, MockSpace
 from contracts.runner import execute
 
@@ -18,7 +18,7 @@ def _run(space: MockSpace, tmp_path: Path) -> dict[str, str]:
                     secondary=Credentials(p["secondary"].project_id, p["secondary"].token),
                     novoice=Credentials(p["novoice"].project_id, p["novoice"].token))
     cfg = load_config(env={}, target=target, seed=2, report_dir=tmp_path, allow_writes="staging.test",
-                      progress=False, example_db="none", pace_rps=0)
+                      example_db="none", pace_rps=0)
     doc = execute(cfg, transport=space.transport()).doc
     return {c["id"]: c["verdict"] for c in doc["clauses"]}
 

@@ -150,7 +150,10 @@ def test_describe_names_everything_needed_to_point_the_suite_at_the_mock() -> No
                 "SIGNALWIRE_SECONDARY_PROJECT_ID", "SIGNALWIRE_SECONDARY_API_TOKEN",
                 "SIGNALWIRE_NOVOICE_PROJECT_ID", "SIGNALWIRE_NOVOICE_API_TOKEN"):
         assert f"export {var}=" in text
-    assert "export SIP_CONTRACTS_ALLOW_WRITES=127.0.0.1:8080" in text
+    # Pasting the export block must not turn writes on: the permission is a separate, commented line.
+    exports = [line.strip() for line in text.splitlines() if line.strip().startswith("export ")]
+    assert not [line for line in exports if "SIP_CONTRACTS_ALLOW_WRITES" in line]
+    assert "#   sip-contracts run --allow-writes 127.0.0.1:8080" in text
     assert "export SIGNALWIRE_REST_BASE_URL=http://127.0.0.1:8080" in text
     assert "no Voice scope" in text and "faithful" in text
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts import report
-from contracts.config import load_config
+from contracts.engine.config import load_config
 from contracts.mock import MockSpace
 from contracts.runner import RunOutcome, execute
 
@@ -86,7 +86,7 @@ def run_http(space: MockSpace, url: str, report_dir: Path, *, writes: bool = Tru
     """One run in-process (config, engine, verdict as the CLI computes it) against the served mock."""
     options.setdefault("timeout_s", 2.0)
     cfg = load_config(env=http_env(space, url), seed=seed, report_dir=report_dir,
-                      allow_writes=host_of(url) if writes else None, example_db="none", progress=False,
+                      allow_writes=host_of(url) if writes else None, example_db="none",
                       **options)
     outcome = execute(cfg)
     doc = outcome.doc

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from contracts.config import load_config
+from contracts.engine.config import load_config
 from contracts.mock import MUTANTS, MockConfig, MockSpace
 from contracts.report import finalize
 from contracts.runner import execute
@@ -63,7 +63,7 @@ def _documented(profiles_: dict[str, Any]) -> dict[str, Any]:
 
 def _in_process(space: MockSpace, report_dir: Path, seed: int = 1) -> dict[str, Any]:
     """A run against the embedded mock's in-process transport (same engine, no sockets: fast)."""
-    cfg = load_config(env={}, seed=seed, report_dir=report_dir, example_db="none", progress=False)
+    cfg = load_config(env={}, seed=seed, report_dir=report_dir, example_db="none")
     doc = execute(cfg, transport=space.transport()).doc
     finalize(doc)
     return doc
@@ -228,8 +228,8 @@ def test_restore_keeps_the_documented_null_of_send_as_when_null_lists_are_refuse
 
     with served(space, wrap) as url:
         env = {**http_env(space, url), "SIGNALWIRE_TEST_NUMBERS": numbers}
-        cfg = load_config(env=env, seed=1, report_dir=tmp_path, allow_writes=host_of(url), example_db="none",
-                          progress=False, timeout_s=2.0)
+        cfg = load_config(env=env, seed=1, report_dir=tmp_path, allow_writes=host_of(url),
+                          example_db="none", timeout_s=2.0)
         doc = execute(cfg).doc
     assert any(c["id"] == "SP-SENDAS-001" and c["verdict"] == "pass" for c in doc["clauses"]), \
         "no owned number was written: nothing for the restore to undo"
@@ -246,9 +246,9 @@ def test_restore_puts_send_as_back_to_null_even_when_null_lists_are_refused(
         tmp_path: Path, served: Callable[..., Any]) -> None:
     """restore_profiles itself: the snapshot holds null ciphers (refused as a PUT value) and null
     default_send_as; the run left a number. Only the ciphers may stay wrong, and they are named."""
-    from contracts.client import Client
-    from contracts.config import target_from_env
-    from contracts.safety import restore_profiles
+    from contracts.engine.client import Client
+    from contracts.engine.config import target_from_env
+    from contracts.engine.safety import restore_profiles
 
     space = MockSpace()
     stored = space.profile("primary")

@@ -1,0 +1,1 @@
+"""Benchmarks of the suite (not part of the installed package): ``python -m benches.bench``."""

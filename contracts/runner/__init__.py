@@ -1,0 +1,9 @@
+"""The runner: chooses the target (the embedded mock or a real space), runs the clauses through the
+engine, restores what it changed, and returns the run's document. Several targets and the kill matrix
+are built on the same entry point."""
+
+from __future__ import annotations
+
+from contracts.runner._run import RunOutcome, execute, ordered_clauses
+
+__all__ = ["RunOutcome", "execute", "ordered_clauses"]
