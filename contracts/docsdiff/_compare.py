@@ -67,7 +67,8 @@ def _object(label: str, up: Side, up_node: Any, fr: Side, fr_node: Any) -> Itera
     yield from _diff(f"required:{label}", f"{label}: required fields differ",
                      _join(sorted(sh.required(u, up_node))), _join(sorted(sh.required(f, fr_node))))
     yield from _diff(f"closed:{label}", f"{label}: closed model (unknown members not allowed)",
-                     "closed" if sh.closed(u, up_node) else "open", "closed" if sh.closed(f, fr_node) else "open")
+                     "closed" if sh.closed(u, up_node) else "open",
+                     "closed" if sh.closed(f, fr_node) else "open")
     for name in sorted(set(up_props) & set(fr_props)):
         un, fn = up_props[name], fr_props[name]
         where = f"{label}.{name}"
@@ -139,7 +140,8 @@ def _operation(cfg: Config, name: str, uo: Operation, fo: Operation, up: Side, f
 def _security(cfg: Config, name: str, uo: Operation, fo: Operation, up: Side,
               fr: Side) -> Iterator[Difference]:
     mapped = [cfg.security_schemes.get(s, f"{s} (unmapped)") for s in fo.security]
-    yield from _diff(f"security:{name}", f"{name}: security scheme(s)", _join(uo.security), _join(sorted(mapped)))
+    yield from _diff(f"security:{name}", f"{name}: security scheme(s)", _join(uo.security),
+                     _join(sorted(mapped)))
     up_scopes = scopes_in(uo.description)
     fr_scopes = sorted({str(fr.security_schemes.get(s, {}).get("x-required-scope", ""))
                         for s in fo.security} - {""})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Literal
 
 from contracts.docsdiff._compare import compare
 from contracts.docsdiff._config import read_config
@@ -46,5 +47,6 @@ def docs_diff(upstream: str | None = None, *, cache_dir: Path | None = None,
                       duration_s=time.perf_counter() - started)
     differences = compare(cfg, up, fr) + list(check_quotes(CATALOGUE, up.texts, cfg.quote_sources))
     findings = tuple(judge(differences, cfg.known))
-    status = "stale" if any(f.status == "stale" for f in findings) else "ok"
-    return Result(status, location, loaded=loaded, findings=findings, duration_s=time.perf_counter() - started)
+    status: Literal["ok", "stale"] = "stale" if any(f.status == "stale" for f in findings) else "ok"
+    return Result(status, location, loaded=loaded, findings=findings,
+                  duration_s=time.perf_counter() - started)

@@ -142,7 +142,10 @@ def _fetch(url: str, cache_dir: Path) -> Loaded:
 
 
 def load_upstream(location: str, *, cache_dir: Path | None = None) -> Loaded:
-    """Read ``location`` (a path or an http(s) URL) and parse it; raise :class:`Malformed`/:class:`Unreachable`."""
+    """Read ``location`` (a path or an http(s) URL) and parse it.
+
+    Raises :class:`Malformed` (also for an unreadable path) or :class:`Unreachable`.
+    """
     if _is_url(location):
         return _fetch(location, cache_dir or DEFAULT_CACHE_DIR)
     path = Path(location)

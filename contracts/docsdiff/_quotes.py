@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from contracts.docsdiff._compare import Difference
 from contracts.docsdiff._text import found_in, normalise
 
-__all__ = ["claims_signalwire", "check_quotes"]
+__all__ = ["check_quotes", "claims_signalwire"]
 
 NOT_FOUND = "(not found in the upstream slice)"
 _GITHUB_HOSTS = ("github.com", "raw.githubusercontent.com")
@@ -31,7 +31,8 @@ def claims_signalwire(where: str, markers: Iterable[str] = ()) -> bool:
     return any(marker and marker in where for marker in markers)
 
 
-def check_quotes(clauses: Iterable[object], texts: Iterable[str], markers: Iterable[str]) -> Iterator[Difference]:
+def check_quotes(clauses: Iterable[object], texts: Iterable[str],
+                 markers: Iterable[str]) -> Iterator[Difference]:
     """One difference per clause whose quoted sentence claims SignalWire but is not found upstream."""
     corpus = "\n".join(normalise(t) for t in texts)
     markers = tuple(markers)

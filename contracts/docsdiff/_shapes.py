@@ -123,7 +123,7 @@ def required(doc: Doc, node: Any) -> frozenset[str]:
 
 
 def closed(doc: Doc, node: Any) -> bool:
-    """A closed model: unknown members are not allowed (TypeSpec writes ``unevaluatedProperties: {not: {}}``)."""
+    """A closed model, unknown members not allowed (TypeSpec: ``unevaluatedProperties: {not: {}}``)."""
     for variant in doc.variants(node):
         for key in ("unevaluatedProperties", "additionalProperties"):
             value = variant.get(key)

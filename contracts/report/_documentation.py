@@ -74,7 +74,8 @@ def markdown_lines(doc: Mapping[str, Any], text: Any, code: Any) -> list[str]:
     if rows:
         lines += ["| difference | status | upstream | fragment | why known / note |", "|---|---|---|---|---|"]
         lines += [f"| {code(d['id'], 80)} | {'**stale**' if d['status'] == 'stale' else 'known'} | "
-                  f"{code(d['upstream'], 80)} | {code(d['fragment'], 80)} | {text(d.get('reason', ''), 160)} |"
+                  f"{code(d['upstream'], 80)} | {code(d['fragment'], 80)} | "
+                  f"{text(d.get('reason', ''), 160)} |"
                   for d in rows]
         lines.append("")
     return lines
@@ -89,7 +90,8 @@ def junit_suite(doc: Mapping[str, Any]) -> ET.Element | None:
     for d in section.get("differences") or []:
         case = ET.Element("testcase", {"classname": "sip_profile.documentation", "name": str(d["id"]),
                                        "time": "0.000"})
-        detail = f"{d.get('what', '')}\nupstream: {d['upstream']}\nfragment: {d['fragment']}\n{d.get('reason', '')}"
+        detail = (f"{d.get('what', '')}\nupstream: {d['upstream']}\nfragment: {d['fragment']}\n"
+                  f"{d.get('reason', '')}")
         if d["status"] == "stale":
             ET.SubElement(case, "failure", {"message": f"stale: {d.get('what', d['id'])}",
                                             "type": "documentation-drift"}).text = detail
