@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
+from contracts.env import BASE_URL, PAIRS, SPACE
+
 if TYPE_CHECKING:
     from contracts.mock import Faults, MockConfig, MockSpace
     from contracts.mock._asgi import Receive, Scope, Send
@@ -110,15 +112,10 @@ class SipProfileMock:
         permission for the suite (``SIP_CONTRACTS_ALLOW_WRITES``) is deliberately not here: it is a
         separate decision a test must make explicitly.
         """
-        variables = {
-            "SIGNALWIRE_PROJECT_ID": self.project_id,
-            "SIGNALWIRE_API_TOKEN": self.api_token,
-            "SIGNALWIRE_SPACE": self.host,
-            "SIGNALWIRE_REST_BASE_URL": self.base_url,
-        }
-        for prefix, creds in (("SECONDARY", self.secondary), ("NOVOICE", self.novoice)):
-            variables[f"SIGNALWIRE_{prefix}_PROJECT_ID"] = creds.project_id
-            variables[f"SIGNALWIRE_{prefix}_API_TOKEN"] = creds.api_token
+        variables = {SPACE: self.host, BASE_URL: self.base_url}
+        for who, (project_var, token_var, _) in PAIRS.items():
+            creds = self._credentials(who)
+            variables[project_var], variables[token_var] = creds.project_id, creds.api_token
         return MappingProxyType(variables)
 
     @property
