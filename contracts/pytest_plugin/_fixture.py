@@ -1,8 +1,8 @@
 """The ``sip_profile_mock`` fixture: the faithful mock over HTTP on loopback, a fresh space per test.
 
 One uvicorn server per session (per xdist worker) and a new :class:`~contracts.mock.MockSpace` per test.
-Starting and stopping uvicorn costs about 0.25 s (its shutdown alone waits ~0.2 s), a new space about
-0.3 ms; so the server is started once and routes every request to the space of the test that is running.
+Starting and stopping uvicorn costs about 0.2 s (mostly its shutdown), a new space about 0.3 ms;
+so the server is started once and routes every request to the space of the test that is running.
 A fresh space per test, rather than ``reset()`` of one, is what lets each test choose its own mutant,
 faults and configuration.
 

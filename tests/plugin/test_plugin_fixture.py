@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from contracts.env import PAIRS, base_url_from_env
 from contracts.mock import Faults, MockSpace
 from contracts.pytest_plugin import SipProfileMock
 from contracts.spec import PATH
@@ -63,6 +64,16 @@ def test_env_names_the_mock_and_never_grants_writes(sip_profile_mock: SipProfile
     assert env["SIGNALWIRE_NOVOICE_API_TOKEN"] == sip_profile_mock.novoice.api_token
     with pytest.raises(TypeError):
         sip_profile_mock.env["SIGNALWIRE_SPACE"] = "example.signalwire.com"  # type: ignore[index]
+
+
+def test_env_reads_back_as_the_mock_under_the_suites_own_rules(sip_profile_mock: SipProfileMock) -> None:
+    env = dict(sip_profile_mock.env)
+    assert base_url_from_env(env) == sip_profile_mock.base_url
+    # Either variable alone leads to the same place (the TypeScript SDK reads one, the Python SDK the other).
+    assert base_url_from_env({"SIGNALWIRE_SPACE": env["SIGNALWIRE_SPACE"]}) == sip_profile_mock.base_url
+    for who, (project_var, token_var, _) in PAIRS.items():
+        p = sip_profile_mock.mock_space.projects[who]
+        assert (env[project_var], env[token_var]) == (p.project_id, p.token)
 
 
 def test_space_is_the_signalwire_space_name(sip_profile_mock: SipProfileMock) -> None:
