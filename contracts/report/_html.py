@@ -14,12 +14,19 @@ from contracts.report._redact import redact
 from contracts.report._summary import (
     STATUS_WORD,
     by_area,
+    cause_line,
+    cause_of,
+    causes,
     compact,
     failing,
     headline,
     host,
+    jsonish,
+    observation_changes,
     plural,
     pretty,
+    restore_subject,
+    run_warnings,
     trim,
 )
 from contracts.report._svg import trend_svg
@@ -76,7 +83,7 @@ def _show(value: Any) -> str:
 
 def _failure(f: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "message": f.get("message", ""),
+        "message": jsonish(str(f.get("message", ""))),
         "has_expected": "expected" in f or "actual" in f,
         "expected": _show(f.get("expected")),
         "actual": _show(f.get("actual")),
@@ -85,11 +92,12 @@ def _failure(f: Mapping[str, Any]) -> dict[str, Any]:
         "response": _http_response(f.get("response")),
         "reproducer": f.get("reproducer") or "",
         "seed": f.get("seed"),
-        "example": f.get("example") or "",
+        "example": compact(f.get("example"), 400) if f.get("example") else "",
     }
 
 
-def _card(clause: Mapping[str, Any], *, regression: bool, new: bool) -> dict[str, Any]:
+def _card(clause: Mapping[str, Any], *, regression: bool, new: bool,
+          cause: Mapping[str, Any] | None = None) -> dict[str, Any]:
     failures = [_failure(f) for f in clause.get("failures") or []]
     return {
         "id": clause["id"], "title": clause["title"], "area": clause["area"], "kind": clause["kind"],
@@ -98,6 +106,7 @@ def _card(clause: Mapping[str, Any], *, regression: bool, new: bool) -> dict[str
         "regression": regression, "new": new, "waiver": clause.get("waiver"),
         "requests": clause.get("requests"), "first_failure_after": clause.get("first_failure_after"),
         "first": failures[0] if failures else None, "more": failures[1:],
+        "cause": {"id": cause["id"], "summary": cause["summary"]} if cause else None,
     }
 
 
@@ -126,7 +135,8 @@ def _meta(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def _alerts(doc: Mapping[str, Any]) -> list[dict[str, str]]:
-    alerts: list[dict[str, str]] = []
+    alerts: list[dict[str, str]] = [{"level": "danger", "title": "Credentials over plain http", "text": w}
+                                    for w in run_warnings(doc)]
     if restore_failed(doc):
         restore = doc.get("restore") or {}
         detail = str(restore.get("detail") or "").strip()
@@ -136,8 +146,8 @@ def _alerts(doc: Mapping[str, Any]) -> list[dict[str, str]]:
             "level": "danger",
             "title": "The SIP profile was NOT restored",
             "text": f"Project(s) {', '.join(restore.get('projects') or []) or '?'} were left with the "
-                    f"suite's test values. {detail} "
-                    "Restore the profile by hand before the next run.",
+                    f"suite's test values: {restore_subject(doc)}. {detail} "
+                    "Restore the profile before the next run.",
         })
     for warning in (doc.get("baseline") or {}).get("warnings", []):
         alerts.append({"level": "warn", "title": "Baseline warning", "text": warning})
@@ -153,18 +163,18 @@ def _baseline(doc: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     clauses = {c["id"]: c for c in doc["clauses"]}
     new = set(base["clauses"].get("new", []))
+    cause = cause_of(doc)
     regressions = []
     for cid in live_regressions(doc):
         c = clauses[cid]
         first = (c.get("failures") or [{}])[0].get("message") or c.get("reason") or ""
-        regressions.append({"id": cid, "title": c["title"], "area": c["area"], "message": first,
-                            "new": cid in new})
+        regressions.append({"id": cid, "title": c["title"], "area": c["area"], "message": jsonish(first),
+                            "new": cid in new, "cause": cause.get(cid, {}).get("id", "")})
     changes = [{
         "id": d["id"], "clause": d.get("clause") or "", "question": d.get("question") or "",
-        "before": d["before"], "after": d["after"],
-        "before_value": compact(d["before"].get("value"), 200),
-        "after_value": compact(d["after"].get("value"), 200),
+        "changes": observation_changes(d),
         "waived": bool(d.get("waived")), "waiver": d.get("waiver"),
+        "cause": cause.get(d["id"], {}).get("id", ""),
     } for d in drift(doc)]
     obs = base.get("observations", {})
     return {
@@ -173,6 +183,7 @@ def _baseline(doc: Mapping[str, Any]) -> dict[str, Any] | None:
         "verdict": base.get("baseline_verdict") or "",
         "path": base.get("path") or "",
         "regressions": regressions, "drift": changes,
+        "explained": bool(regressions or changes) and all(r["cause"] for r in [*regressions, *changes]),
         "fixed": [(cid, clauses[cid]["title"]) for cid in base["clauses"].get("fixed", []) if cid in clauses],
         "still_failing": base["clauses"].get("still-failing", []),
         "new": base["clauses"].get("new", []), "gone": base["clauses"].get("gone", []),
@@ -182,6 +193,7 @@ def _baseline(doc: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def _areas(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     regressions = set(live_regressions(doc))
+    cause = cause_of(doc)
     out = []
     for area, clauses in by_area(doc["clauses"]):
         tally: dict[str, int] = {}
@@ -192,7 +204,8 @@ def _areas(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
             "regression": c["id"] in regressions, "requests": c.get("requests"),
             "duration": f"{float(c.get('duration_s') or 0):.2f}",
             "linked": bool(c["verdict"] in ("fail", "waived")),
-            "note": _note(c),
+            "note": jsonish(_note(c)),
+            "cause": cause.get(c["id"], {}).get("id", ""),
         } for c in clauses]
         summary = ", ".join(f"{n} {v}" for v, n in sorted(tally.items(), key=lambda kv: _ORDER.index(kv[0])))
         out.append({"name": area, "summary": summary, "rows": rows,
@@ -229,13 +242,12 @@ def _observations(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
         request = o.get("request") or {}
         out.append({
             "id": o["id"], "clause": o["clause"], "question": o.get("question") or "",
-            "summary": o.get("summary") or "", "status": o.get("status"),
+            "summary": jsonish(str(o.get("summary") or "")), "status": o.get("status"),
             "value": trim(json.dumps(o.get("value"), ensure_ascii=False, sort_keys=True), 400),
             "request": (f"{request.get('method', '')} " + (compact(request.get("body"), 200)
                         if request.get("body") is not None else "")).strip(),
             "marker": marker,
-            "before": compact(change["before"].get("summary") or change["before"].get("value"), 160)
-            if change else "",
+            "changes": observation_changes(change) if change else [],
         })
     return out
 
@@ -278,7 +290,9 @@ def context(doc: dict[str, Any], history_rows: Sequence[Mapping[str, Any]] = ())
     regressions = set(live_regressions(doc))
     base = doc.get("baseline") or {}
     new = set(base.get("clauses", {}).get("new", [])) if base else set()
-    cards = [_card(c, regression=c["id"] in regressions, new=c["id"] in new) for c in failing(doc)]
+    explains = cause_of(doc)
+    cards = [_card(c, regression=c["id"] in regressions, new=c["id"] in new, cause=explains.get(c["id"]))
+             for c in failing(doc)]
     waived = [_card(c, regression=False, new=False) for c in doc["clauses"] if c["verdict"] == "waived"]
     unchecked = [
         {"id": c["id"], "title": c["title"], "verdict": c["verdict"], "reason": c.get("reason") or ""}
@@ -292,6 +306,9 @@ def context(doc: dict[str, Any], history_rows: Sequence[Mapping[str, Any]] = ())
                        f"Not checked ({len(unchecked)})"))
     if doc.get("baseline"):
         nav.insert(0, ("regressions", "Regressions & drift"))
+    found = causes(doc)
+    if found:
+        nav.insert(0, ("causes", f"Root causes ({len(found)})"))
     if doc.get("mutants") is not None:
         nav.append(("mutants", "Kill matrix"))
     if doc.get("documentation") is not None:
@@ -307,6 +324,10 @@ def context(doc: dict[str, Any], history_rows: Sequence[Mapping[str, Any]] = ())
         "counts": [(k, counts.get(k, 0)) for k in _COUNT_ORDER],
         "nav": nav,
         "baseline": _baseline(doc),
+        "causes": [{"id": c["id"], "summary": c["summary"], "line": cause_line(c),
+                    "clauses": c.get("clauses") or [], "observations": c.get("observations") or [],
+                    "linked": {cid for cid in c.get("clauses") or [] if cid in {x["id"] for x in cards}}}
+                   for c in found],
         "cards": cards, "waived_cards": waived, "unchecked": unchecked,
         "areas": _areas(doc),
         "observations": _observations(doc),

@@ -9,7 +9,18 @@ from typing import Any
 
 from contracts.report._documentation import junit_suite
 from contracts.report._redact import redact
-from contracts.report._summary import compact, host, trim
+from contracts.report._summary import (
+    cause_line,
+    cause_of,
+    causes,
+    compact,
+    host,
+    jsonish,
+    observation_changes,
+    restore_subject,
+    run_warnings,
+    trim,
+)
 from contracts.report._verdict import drift, live_regressions
 
 __all__ = ["write_junit"]
@@ -23,6 +34,9 @@ def _failure_text(doc: Mapping[str, Any], clause: Mapping[str, Any], regression:
         base = doc.get("baseline") or {}
         lines.append(f"REGRESSION: passed in the baseline run of {base.get('baseline_started_at')}")
     lines.append(f"{clause['id']} {clause['title']}")
+    cause = cause_of(doc).get(clause["id"])
+    if cause:
+        lines.append(f"Root cause {cause['id']}: {cause_line(cause)}")
     if clause.get("source"):
         lines.append(f"Documented: \"{clause['source']}\" ({clause.get('where', '')})")
     if clause.get("waiver"):
@@ -30,7 +44,7 @@ def _failure_text(doc: Mapping[str, Any], clause: Mapping[str, Any], regression:
     failures = clause.get("failures") or []
     for n, failure in enumerate(failures, 1):
         lines.append("")
-        lines.append(f"Failure {n} of {len(failures)}: {failure['message']}")
+        lines.append(f"Failure {n} of {len(failures)}: {jsonish(failure['message'])}")
         if "expected" in failure:
             lines.append(f"  expected: {compact(failure['expected'], 400)}")
         if "actual" in failure:
@@ -53,7 +67,7 @@ def _failure_text(doc: Mapping[str, Any], clause: Mapping[str, Any], regression:
 
 def _first_message(clause: Mapping[str, Any], prefix: str = "") -> str:
     failures = clause.get("failures") or []
-    message = failures[0]["message"] if failures else (clause.get("reason") or "contract violated")
+    message = jsonish(failures[0]["message"]) if failures else (clause.get("reason") or "contract violated")
     if len(failures) > 1:
         message += f" (+{len(failures) - 1} more)"
     return prefix + message
@@ -86,7 +100,8 @@ def _clause_case(doc: Mapping[str, Any], clause: Mapping[str, Any], regressions:
     return case
 
 
-def _observation_case(obs: Mapping[str, Any], area: str, change: Mapping[str, Any] | None) -> ET.Element:
+def _observation_case(obs: Mapping[str, Any], area: str, change: Mapping[str, Any] | None,
+                      cause: Mapping[str, Any] | None) -> ET.Element:
     case = ET.Element("testcase", {
         "classname": f"sip_profile.observations.{area}",
         "name": f"{obs['id']} {obs.get('question', '')}".strip(),
@@ -94,8 +109,9 @@ def _observation_case(obs: Mapping[str, Any], area: str, change: Mapping[str, An
     })
     if change is not None:
         before, after = change["before"], change["after"]
-        message = (f"observed behaviour changed since the baseline: {before.get('summary') or ''} "
-                   f"-> {after.get('summary') or ''}")
+        what = "; ".join(f"{p}: {b} -> {a}" for p, b, a in observation_changes(change))
+        message = f"observed behaviour changed since the baseline: {what}" + (
+            f" (root cause {cause['id']}: {cause['summary']})" if cause else "")
         detail = (f"before: status {before['status']} value {compact(before['value'], 600)}\n"
                   f"after:  status {after['status']} value {compact(after['value'], 600)}")
         if change.get("waived"):
@@ -141,6 +157,13 @@ def _properties(doc: Mapping[str, Any]) -> ET.Element:
         "restore": (doc.get("restore") or {}).get("status"), "baseline": base.get("baseline_started_at"),
         "spec_sha256": doc["suite"].get("spec_sha256"), "suite_version": doc["suite"].get("version"),
     }
+    found = causes(doc)
+    values["root_causes"] = len(found)
+    for cause in found:
+        values[f"root_cause.{cause['id']}"] = (f"{cause_line(cause)}: "
+                                              + ", ".join([*cause["clauses"], *cause["observations"]]))
+    for n, warning in enumerate(run_warnings(doc), 1):
+        values[f"warning.{n}"] = warning
     for name, value in values.items():
         if value is not None:
             ET.SubElement(props, "property", {"name": name, "value": str(value)})
@@ -158,7 +181,9 @@ def write_junit(doc: dict[str, Any], dir: str | Path) -> Path:
 
     areas = {c["id"]: c["area"] for c in doc["clauses"]}
     changes = {d["id"]: d for d in drift(doc)}
-    obs_cases = [_observation_case(o, areas.get(o["clause"], "other"), changes.get(o["id"]))
+    explains = cause_of(doc)
+    obs_cases = [_observation_case(o, areas.get(o["clause"], "other"), changes.get(o["id"]),
+                                   explains.get(o["id"]))
                  for o in doc.get("observations", [])]
     suites = [clauses_suite, _suite("sip_profile.observations", obs_cases, doc, 0.0)]
 
@@ -167,7 +192,7 @@ def write_junit(doc: dict[str, Any], dir: str | Path) -> Path:
                                            "time": "0.000"})
     if restore.get("status") == "failed":
         ET.SubElement(restore_case, "failure", {
-            "message": "the SIP profile was NOT restored: a live project was left modified",
+            "message": f"the SIP profile was NOT restored: {restore_subject(doc)}",
             "type": "restore-failed",
         }).text = f"projects: {', '.join(restore.get('projects') or [])}\n{restore.get('detail') or ''}"
     elif restore.get("status") == "not-needed":

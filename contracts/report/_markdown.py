@@ -9,7 +9,21 @@ from typing import Any
 
 from contracts.report import _documentation as documentation
 from contracts.report._redact import redact
-from contracts.report._summary import STATUS_WORD, by_area, compact, failing, headline, host, plural
+from contracts.report._summary import (
+    STATUS_WORD,
+    by_area,
+    cause_line,
+    cause_of,
+    causes,
+    compact,
+    failing,
+    headline,
+    host,
+    observation_changes,
+    plural,
+    restore_subject,
+    run_warnings,
+)
 from contracts.report._verdict import drift, live_regressions, restore_failed
 
 __all__ = ["render_markdown", "write_markdown"]
@@ -52,12 +66,14 @@ def _head(doc: Mapping[str, Any]) -> list[str]:
     ]
     lines = [f"## SIP profile contracts: {STATUS_WORD[doc['verdict']]}", "",
              f"**{STATUS_WORD[doc['verdict']]}**: {text(headline(doc), 400)}", "", " · ".join(meta), ""]
+    for warning in run_warnings(doc):
+        lines += [f"> **WARNING:** {text(warning, 400)}", ""]
     if restore_failed(doc):
         restore = doc.get("restore") or {}
         lines += [f"> **WARNING: the SIP profile was NOT restored** on "
                   f"{text(', '.join(restore.get('projects') or []) or 'the project')}: "
-                  f"{text(restore.get('detail') or 'see report.html', 300)}. Restore it by hand before the "
-                  "next run.", ""]
+                  f"{text(restore.get('detail') or 'see report.html', 300)}; {text(restore_subject(doc))}. "
+                  "Restore it before the next run.", ""]
     for warning in (doc.get("baseline") or {}).get("warnings", []):
         lines += [f"> **Baseline warning:** {text(warning, 300)}", ""]
     for w in (doc.get("waivers") or {}).get("expired", []):
@@ -70,36 +86,63 @@ def _head(doc: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _causes(doc: Mapping[str, Any]) -> list[str]:
+    found = causes(doc)
+    if not found:
+        return []
+    lines = [f"### {plural(len(found), 'root cause')}", ""]
+    for c in found:
+        ids = [*(c.get("clauses") or []), *(c.get("observations") or [])]
+        shown = ", ".join(code(i) for i in ids[:MAX_ROWS]) + (f", … {len(ids) - MAX_ROWS} more"
+                                                              if len(ids) > MAX_ROWS else "")
+        lines += [f"- **{text(c['id'])}: {text(cause_line(c), 300)}** — {shown}"]
+    return [*lines, ""]
+
+
+def _drift_cell(values: list[str]) -> str:
+    return "<br>".join(values)
+
+
 def _regressions(doc: Mapping[str, Any]) -> list[str]:
     base = doc.get("baseline")
     if not base:
         return []
     clauses = {c["id"]: c for c in doc["clauses"]}
     regressions, changed = live_regressions(doc), drift(doc)
+    cause = cause_of(doc)
     fixed = base["clauses"].get("fixed", [])
     lines = [f"### Regressions and drift since the baseline ({text(base.get('baseline_started_at'))}, "
              f"{code(base.get('baseline_target'))})", ""]
     if not regressions and not changed:
         lines += ["No regression and no drift.", ""]
     if regressions:
-        lines += ["| regression | title | first failure |", "|---|---|---|"]
+        lines += ["| regression | cause | title | first failure |", "|---|---|---|---|"]
         for cid in regressions[:MAX_ROWS]:
             c = clauses[cid]
             first = (c.get("failures") or [{}])[0].get("message", c.get("reason") or "")
-            lines.append(f"| **{text(cid)}** | {text(c['title'], 90)} | {text(first, 90)} |")
+            lines.append(f"| **{text(cid)}** | {text(cause.get(cid, {}).get('id', ''))} | "
+                         f"{text(c['title'], 90)} | {text(first, 90)} |")
         if len(regressions) > MAX_ROWS:
-            lines.append(f"| … | {len(regressions) - MAX_ROWS} more in report.html | |")
+            lines.append(f"| … | | {len(regressions) - MAX_ROWS} more in report.html | |")
         lines.append("")
     if changed:
-        lines += ["| drifted observation | question | before | after |", "|---|---|---|---|"]
+        explained = all(d["id"] in cause for d in changed)
+        if explained:  # each row is already said by its root cause: keep the failures in view
+            lines += [f"<details><summary>{plural(len(changed), 'changed observation')} "
+                      "(each explained by a root cause above)</summary>", ""]
+        lines += ["| drifted observation | cause | what changed | before | after |", "|---|---|---|---|---|"]
         for d in changed[:MAX_ROWS]:
             name = f"**{text(d['id'])}**" + (" (waived)" if d.get("waived") else "")
-            lines.append(f"| {name} | {text(d.get('question', ''), 70)} | "
-                         f"{code(d['before'].get('summary') or d['before'].get('value'), 60)} | "
-                         f"{code(d['after'].get('summary') or d['after'].get('value'), 60)} |")
+            diff = observation_changes(d)
+            lines.append(f"| {name} | {text(cause.get(d['id'], {}).get('id', ''))} | "
+                         f"{_drift_cell([text(p_) for p_, _, _ in diff])} | "
+                         f"{_drift_cell([code(b, 60) for _, b, _ in diff])} | "
+                         f"{_drift_cell([code(a, 60) for _, _, a in diff])} |")
         if len(changed) > MAX_ROWS:
-            lines.append(f"| … | {len(changed) - MAX_ROWS} more in report.html | | |")
+            lines.append(f"| … | | {len(changed) - MAX_ROWS} more in report.html | | |")
         lines.append("")
+        if explained:
+            lines += ["</details>", ""]
     if fixed:
         lines += [f"Fixed since the baseline: {', '.join(code(f) for f in fixed)}", ""]
     return lines
@@ -110,10 +153,13 @@ def _failures(doc: Mapping[str, Any]) -> list[str]:
     if not fails:
         return []
     regressions = set(live_regressions(doc))
+    cause = cause_of(doc)
     lines = [f"### Failures ({len(fails)})", ""]
     for c in fails[:MAX_DETAILED]:
         tag = " (REGRESSION)" if c["id"] in regressions else ""
         lines += [f"#### {text(c['id'])}: {text(c['title'], 120)}{tag}", ""]
+        if c["id"] in cause:
+            lines += [f"Root cause {text(cause[c['id']]['id'])}: {text(cause[c['id']]['summary'], 200)}", ""]
         if c.get("source"):
             lines += [f"> {text(c['source'], 300)} ({text(c.get('where', ''))})", ""]
         failures = c.get("failures") or []
@@ -166,7 +212,7 @@ def _footer(doc: Mapping[str, Any]) -> list[str]:
 
 def render_markdown(doc: dict[str, Any]) -> str:
     doc = redact(doc)
-    lines = (_head(doc) + _regressions(doc) + _failures(doc) + _areas(doc)
+    lines = (_head(doc) + _causes(doc) + _regressions(doc) + _failures(doc) + _areas(doc)
              + documentation.markdown_lines(doc, text, code) + _footer(doc))
     return "\n".join(lines).rstrip() + "\n"
 

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from contracts.catalogue import AREAS
+from contracts.report._causes import parse_value, root_causes
 from contracts.report._verdict import drift, live_regressions, restore_failed, unwaived_drift
 
 __all__ = [
-    "STATUS_WORD", "by_area", "compact", "failing", "headline", "host", "plural", "pretty", "trim",
+    "STATUS_WORD",
+    "by_area",
+    "cause_line",
+    "cause_of",
+    "causes",
+    "causes_sentence",
+    "changes",
+    "compact",
+    "failing",
+    "headline",
+    "host",
+    "jsonish",
+    "observation_changes",
+    "plural",
+    "pretty",
+    "restore_subject",
+    "run_warnings",
+    "trim",
 ]
 
 STATUS_WORD = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE", "error": "ERROR"}
@@ -31,13 +50,60 @@ def failing(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     return sorted(fails, key=lambda c: c["id"] not in regressions)
 
 
+def causes(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The document's root causes (derived here for a document written before they existed)."""
+    stored = doc.get("root_causes")
+    return list(stored) if isinstance(stored, list) else root_causes(doc)
+
+
+def cause_line(cause: Mapping[str, Any]) -> str:
+    """'PUT answers 200 instead of 201 — explains 11 clauses and 14 observations'."""
+    parts = [plural(len(cause.get("clauses") or []), "clause"),
+             plural(len(cause.get("observations") or []), "observation")]
+    parts = [p for p in parts if not p.startswith("0 ")]
+    return f"{cause['summary']} — explains {' and '.join(parts)}"
+
+
+def causes_sentence(doc: Mapping[str, Any]) -> str:
+    """'1 root cause: PUT answers 200 instead of 201 — explains …' ('' when nothing failed or changed)."""
+    found = causes(doc)
+    if not found:
+        return ""
+    return f"{plural(len(found), 'root cause')}: " + "; ".join(cause_line(c) for c in found[:3]) + (
+        f"; {len(found) - 3} more" if len(found) > 3 else "")
+
+
+def cause_of(doc: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Clause or observation ID -> the root cause that explains it."""
+    return {fid: c for c in causes(doc) for fid in [*(c.get("clauses") or []), *(c.get("observations") or [])]}
+
+
+def restore_subject(doc: Mapping[str, Any]) -> str:
+    """What a failed restore left modified: the embedded mock is not a live project."""
+    if doc["target"].get("kind") == "mock":
+        return "the embedded mock was left modified (no live project was touched)"
+    return "a live project was left modified"
+
+
+def run_warnings(doc: Mapping[str, Any]) -> list[str]:
+    """Warnings about how the run itself was made, said first in every format."""
+    out: list[str] = []
+    if doc["target"].get("insecure_http"):
+        out.append(f"--insecure-http: Basic credentials were sent over plain http to {host(doc)}, which is "
+                   "not loopback; anyone on the path could read them. Rotate the token if the network is "
+                   "not trusted.")
+    return out
+
+
 def headline(doc: Mapping[str, Any]) -> str:
     """One sentence under the status word: what a QA lead needs to know first."""
     counts = doc["counts"]
     parts: list[str] = []
     if restore_failed(doc):
         projects = ", ".join((doc.get("restore") or {}).get("projects") or []) or "the project"
-        parts.append(f"The SIP profile was NOT restored ({projects}): a live project was left modified.")
+        parts.append(f"The SIP profile was NOT restored ({projects}): {restore_subject(doc)}.")
+    if causes_sentence(doc):
+        parts.append(causes_sentence(doc) + ".")
     fails, regressions, changed = counts.get("fail", 0), len(live_regressions(doc)), len(unwaived_drift(doc))
     if fails or changed:
         bits = []
@@ -79,23 +145,65 @@ def by_area(clauses: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any
     return [(area, groups[area]) for area in order]
 
 
+_PY_LITERAL = re.compile(r"\[[^\[\]]*\]|\{[^{}]*\}|\bNone\b|\bTrue\b|\bFalse\b")
+
+
+def jsonish(text: str) -> str:
+    """A message in JSON notation: Python literals that clauses quote (``['OPUS']``, ``None``) become JSON."""
+    def convert(match: re.Match[str]) -> str:
+        parsed = parse_value(match.group(0)) if match.group(0)[0] in "[{" else \
+            {"None": None, "True": True, "False": False}[match.group(0)]
+        if isinstance(parsed, str) and parsed == match.group(0):
+            return parsed
+        return json.dumps(parsed, ensure_ascii=False)
+    return _PY_LITERAL.sub(convert, text)
+
+
 def compact(value: Any, limit: int = 160) -> str:
-    """A value on one line: strings as they are, everything else as compact JSON; trimmed."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """A value on one line: strings as they are (Python literals as JSON), the rest as compact JSON; trimmed."""
+    parsed = parse_value(value)
+    if isinstance(parsed, str):
+        text = jsonish(parsed)
+    else:
+        text = json.dumps(parsed, ensure_ascii=False, separators=(",", ":"))
     return trim(" ".join(text.split()), limit)
 
 
 def pretty(value: Any) -> str:
-    """A value for a <pre>: JSON pretty-printed, strings that hold JSON too."""
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return value
-        if not isinstance(parsed, (dict, list)):
-            return value
-        value = parsed
-    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False)
+    """A value for a <pre>: JSON pretty-printed, strings that hold JSON (or a Python literal) too."""
+    parsed = parse_value(value)
+    if isinstance(parsed, str):
+        return jsonish(parsed)
+    if not isinstance(parsed, (dict, list)) and isinstance(value, str):
+        return value
+    return json.dumps(parsed, indent=2, ensure_ascii=False, sort_keys=False)
+
+
+def changes(before: Any, after: Any, path: str = "") -> list[tuple[str, str, str]]:
+    """Where two observed values differ: (path, before, after) in compact JSON; never identical texts."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        out: list[tuple[str, str, str]] = []
+        for key in [*before, *(k for k in after if k not in before)]:
+            missing = "(absent)"
+            b = compact(before[key], 80) if key in before else missing
+            a = compact(after[key], 80) if key in after else missing
+            if key in before and key in after:
+                out += changes(before[key], after[key], f"{path}.{key}" if path else str(key))
+            elif b != a:
+                out.append((f"{path}.{key}" if path else str(key), b, a))
+        return out
+    if before == after:
+        return []
+    return [(path or "value", compact(before, 80), compact(after, 80))]
+
+
+def observation_changes(change: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """What changed in a drifted observation; a status repeated inside the value is said once."""
+    before, after = change.get("before") or {}, change.get("after") or {}
+    found = changes({"status": before.get("status"), "value": before.get("value")},
+                    {"status": after.get("status"), "value": after.get("value")})
+    status = [(b, a) for p, b, a in found if p == "status"]
+    return [(p, b, a) for p, b, a in found if not (p == "value.status" and status == [(b, a)])]
 
 
 def trim(text: str, limit: int) -> str:

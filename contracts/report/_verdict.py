@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from contracts.report._causes import root_causes as _root_causes
+
 __all__ = ["EXIT", "drift", "finalize", "live_regressions", "recount", "unwaived_drift"]
 
 COUNT_KEYS = ("pass", "fail", "inconclusive", "error", "skipped", "waived")
@@ -54,6 +56,7 @@ def finalize(doc: dict[str, Any]) -> None:
     because a live project was left modified.
     """
     counts = recount(doc)
+    doc["root_causes"] = _root_causes(doc)  # until the document's finishing function calls it
     if counts["fail"] or live_regressions(doc) or unwaived_drift(doc):
         verdict = "fail"
     elif counts["error"]:
