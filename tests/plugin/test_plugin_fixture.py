@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.metadata
 import ipaddress
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import httpx
@@ -139,6 +141,24 @@ def test_use_switches_mid_test_to_a_fresh_space(http: httpx.Client, sip_profile_
     assert sip_profile_mock.requests == []
     assert space.profile("primary")["default_encryption"] == "optional"
     assert _put(http, sip_profile_mock, {"default_encryption": "required"}).status_code == 200
+
+
+@pytest.mark.sip_profile_mock(faults={"stop_after": 0})
+def test_use_ends_requests_left_hanging(sip_profile_mock: SipProfileMock) -> None:
+    """A hanging request must not outlive the space it hangs on (the fixture's teardown does the same)."""
+    hanging = sip_profile_mock.mock_space
+    with ThreadPoolExecutor(1) as pool:
+        started = time.monotonic()
+        future = pool.submit(httpx.get, sip_profile_mock.base_url + PATH, timeout=5)
+        while not hanging.fault_log and time.monotonic() - started < 2:
+            time.sleep(0.01)
+        assert hanging.fault_log == [(1, "hang")]
+
+        sip_profile_mock.use()
+
+        with pytest.raises(httpx.RemoteProtocolError):  # dropped, long before the client's 5 s timeout
+            future.result()
+        assert time.monotonic() - started < 2
 
 
 @pytest.mark.parametrize(("options", "message"), [
