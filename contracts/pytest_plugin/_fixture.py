@@ -143,8 +143,7 @@ def _new_space(*, mutant: str | None, faults: Faults | Mapping[str, Any] | None,
     from contracts.mock import MUTANTS, Faults, MockConfig, MockSpace
 
     if mutant is not None and mutant not in MUTANTS:
-        raise ValueError(f"sip_profile_mock: unknown mutant {mutant!r}; "
-                                f"known: {', '.join(sorted(MUTANTS))}")
+        raise ValueError(f"sip_profile_mock: unknown mutant {mutant!r}; known: {', '.join(sorted(MUTANTS))}")
     try:
         if faults is not None and not isinstance(faults, Faults):
             faults = Faults(**faults)
