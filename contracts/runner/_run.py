@@ -26,6 +26,7 @@ from contracts.engine.safety import SnapshotStore, restore_profiles, shielded, t
 from contracts.engine.session import Session
 from contracts.engine.verdicts import ClauseResult, Violation
 from contracts.errors import NoAnswer, SkipClause, SuiteAbort, WriteBlocked
+from contracts.runner._rerun import rerun_command
 from contracts.spec import load_spec
 
 __all__ = ["RunOutcome", "execute", "ordered_clauses"]
@@ -204,12 +205,13 @@ def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[s
             "failures": r.failures, "waiver": None,
         })
     flaky = [{"kind": k, "count": n, "recovered": True} for k, n in sorted(rec.flaky.items())]
-    command = f"sip-contracts run --profile {cfg.effort.name} --seed {cfg.seed}"
+    command = rerun_command(cfg)  # the CLI adds its own inputs (baseline, waivers …)
     return {
         "schema_version": "1",
         "suite": {"name": "sip-profile-contracts", "version": __version__, "spec_sha256": s.spec.sha256,
                   "python": platform.python_version()},
-        "target": {"kind": cfg.target.kind, "host": cfg.target.host, "base_url": cfg.target.base_url},
+        "target": {"kind": cfg.target.kind, "host": cfg.target.host, "base_url": cfg.target.base_url,
+                   "insecure_http": cfg.target.insecure_http},
         "run": {"seed": cfg.seed, "profile": cfg.effort.name, "started_at": started_at,
                 "finished_at": _now(), "duration_s": round(duration, 3), "writes_allowed": cfg.allow_writes,
                 "command": command, "interrupted": interrupted},
