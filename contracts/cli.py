@@ -54,6 +54,7 @@ def _float(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sip-contracts", description="Contract tests for SignalWire's SIP profile API.")
+    parser.add_argument("--version", action="version", version=f"sip-contracts {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="run the conformance suite and write the reports")
@@ -75,8 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-history", action="store_true", help="do not append to history.sqlite")
     run.add_argument("--targets", metavar="PATH", help="a TOML file naming several targets "
                      "(examples/targets.toml); each writes REPORT_DIR/<name>/")
-    run.add_argument("--workers", type=_positive_int, default=1,
-                     help="with --targets: how many targets run at once (pytest-xdist)")
+    run.add_argument("--workers", type=_positive_int,
+                     help="with --targets: how many targets run at once (pytest-xdist; default 1)")
     run.add_argument("--quiet", action="store_true", help="no progress display")
     run.add_argument("--docs-upstream", metavar="PATH|URL",
                      help="also compare the fragment with SignalWire's published description (the "
@@ -117,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     mutants.add_argument("--report-dir", default="reports")
     mutants.add_argument("--only", nargs="*", help="run only these mutants")
     return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -190,12 +197,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     from contracts.engine.config import load_config
     from contracts.redact import scrub
     from contracts.runner import execute
+    from contracts.runner._rerun import rerun_command
     from contracts.terminal import ProgressPrinter
 
     from . import report
 
     if args.targets:
         return _run_targets(args)
+    if args.workers is not None:
+        raise ConfigError("--workers applies to --targets only (several targets at once); this run has one "
+                          "target")
     if args.baseline and not Path(args.baseline).is_file():
         raise ConfigError(f"--baseline {args.baseline}: no such file")
     cfg = load_config(profile=args.profile, seed=args.seed, report_dir=args.report_dir,
@@ -217,6 +228,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         doc["baseline"]["path"] = str(args.baseline)
     if documentation is not None:
         doc["documentation"] = documentation
+    doc["run"]["command"] = rerun_command(cfg, baseline=args.baseline, waivers=args.waivers,
+                                          docs_upstream=args.docs_upstream,
+                                          report_dir=None if args.report_dir == "reports" else args.report_dir)
     report.apply_waivers(doc, waivers, date.today())
     report.finalize(doc)
     paths = report.write_all(doc, cfg.report_dir, history=not args.no_history)
@@ -238,7 +252,7 @@ def _run_targets(args: argparse.Namespace) -> int:
             extra += [flag, str(value)]
     if args.no_history:
         extra.append("--no-history")
-    return run_targets(args.targets, workers=args.workers, profile=args.profile, seed=args.seed,
+    return run_targets(args.targets, workers=args.workers or 1, profile=args.profile, seed=args.seed,
                        report_dir=args.report_dir, baseline_dir=args.baseline, waivers=args.waivers,
                        example_db=args.example_db, run_args=extra)
 
@@ -257,6 +271,12 @@ def cmd_mock(args: argparse.Namespace) -> int:
         _check_mutant(args.mutant)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         raise ConfigError(f"--host {args.host}: the mock serves on loopback only")
+    if args.latency < 0:
+        raise ConfigError(f"--latency {args.latency:g}: seconds must not be negative")
+    if not 0 <= args.error_rate <= 1:
+        raise ConfigError(f"--error-rate {args.error_rate:g}: a fraction between 0 and 1")
+    if args.port > 65535:
+        raise ConfigError(f"--port {args.port}: not a TCP port (0-65535)")
     faults = Faults(latency_s=args.latency, error_rate=args.error_rate)
     space = MockSpace(MockConfig(), mutant=args.mutant, faults=faults)
 
@@ -264,7 +284,11 @@ def cmd_mock(args: argparse.Namespace) -> int:
         print(describe(space, base_url=url), flush=True)
         print(f"Serving the embedded mock on {url} — Ctrl-C stops it.", flush=True)
 
-    serve(space, host=args.host, port=args.port, on_ready=ready)
+    try:
+        serve(space, host=args.host, port=args.port, on_ready=ready)
+    except OSError as exc:  # the socket could not be bound: the user's choice of port, not a suite bug
+        raise ConfigError(f"--port {args.port}: cannot listen on {args.host}:{args.port} "
+                          f"({exc.strerror or exc}); pick another port or --port 0 for a free one") from None
     return EXIT_OK
 
 
@@ -365,6 +389,13 @@ def cmd_mutants(args: argparse.Namespace) -> int:
 
     if args.list:
         return show_list()
+    from .mock import MUTANTS
+
+    unknown = [name for name in args.only or [] if name not in MUTANTS]
+    if unknown:
+        raise ConfigError(f"--only: unknown mutant(s) {', '.join(unknown)}; see `sip-contracts mutants --list`")
+    if args.only is not None and not args.only:
+        raise ConfigError("--only needs at least one mutant name; see `sip-contracts mutants --list`")
     return run_matrix(profile=args.profile, seed=args.seed, report_dir=Path(args.report_dir), only=args.only)
 
 
