@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis.database import DirectoryBasedExampleDatabase
-from hypothesis.errors import NoSuchExample
 
 from contracts.engine.verdicts import Violation
 from contracts.errors import NoAnswer
@@ -29,10 +29,46 @@ T = TypeVar("T")
 SHRINK_ALLOWANCE = 12  #: extra distinct requests a clause may spend shrinking one failure
 
 
+class _Found(Exception):
+    """Raised inside the hypothesis test when the condition holds (as ``hypothesis.find`` does)."""
+
+
+def _find(strategy: Any, condition: Callable[[Any], bool], *, options: settings, seed: int,
+          key: bytes) -> Any | None:
+    """``hypothesis.find`` that keeps the example database.
+
+    ``find(random=…)`` applies ``@seed``, and ``@seed`` replaces the settings' database with None: no
+    failure was ever saved, so none was replayed the next night. Here the seed is applied the same way and
+    the settings are put back afterwards, so the run stays reproducible by ``--seed`` *and* replays the
+    saved failures first (``Phase.reuse`` runs before ``Phase.generate``).
+    """
+    last: list[Any] = []
+
+    @given(strategy)
+    def test(value: Any) -> None:
+        if condition(value):
+            last[:] = [value]
+            raise _Found
+
+    test = hypothesis_seed(seed)(test)
+    test._hypothesis_internal_use_settings = settings(  # type: ignore[attr-defined]
+        options, suppress_health_check=list(HealthCheck), report_multiple_bugs=False)
+    test._hypothesis_internal_database_key = key  # type: ignore[attr-defined]
+    try:
+        test()
+    except _Found:
+        return last[0]
+    return None
+
+
 class Explorer:
     def __init__(self, *, seed: int, example_db: Path | None) -> None:
         self.seed = seed
-        self.db = DirectoryBasedExampleDatabase(str(example_db)) if example_db else None
+        self.db = None
+        if example_db:
+            # Created up front: the nightly workflow caches this directory, found or not.
+            example_db.mkdir(parents=True, exist_ok=True)
+            self.db = DirectoryBasedExampleDatabase(str(example_db))
 
     def _random(self, key: str) -> random.Random:
         digest = hashlib.blake2b(f"{self.seed}:{key}".encode(), digest_size=8).digest()
@@ -80,11 +116,8 @@ class Explorer:
             suppress_health_check=list(HealthCheck),
             phases=[Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if shrink else []),
         )
-        try:
-            minimal = find(strategy, failing, settings=options, random=self._random(key),
-                           database_key=key.encode())
-        except NoSuchExample:
-            minimal = None
+        minimal = _find(strategy, failing, options=options, seed=self._random(key).getrandbits(64),
+                        key=key.encode())
         if minimal is None:
             if state["abort"] is not None:
                 raise state["abort"]
