@@ -15,7 +15,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -171,13 +170,12 @@ def _report_error() -> type[Exception]:
 
 
 def _known_ids() -> set[str]:
-    from .catalogue import CATALOGUE
-    from .observations import OBSERVATION_IDS
+    from .catalogue import CATALOGUE, OBSERVATION_IDS
 
     return {c.id for c in CATALOGUE} | set(OBSERVATION_IDS)
 
 
-def _load_inputs(args: argparse.Namespace) -> tuple[dict[str, Any] | None, list[Any]]:
+def _load_inputs(args: argparse.Namespace) -> tuple[Any, list[Any]]:
     """Baseline and waivers are read before any request: a bad one is exit 2, not a wasted run."""
     from . import report
 
@@ -223,19 +221,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     outcome = execute(cfg, progress=printer.update)
     creds = [c for c in (cfg.target.primary, cfg.target.secondary, cfg.target.novoice) if c is not None]
     doc = scrub(outcome.doc, cfg.target.secrets(), [(c.project_id, c.token) for c in creds])
-    if baseline is not None:
-        doc["baseline"] = report.compare_baseline(doc, baseline)
-        doc["baseline"]["path"] = str(args.baseline)
     if documentation is not None:
         doc["documentation"] = documentation
     doc["run"]["command"] = rerun_command(cfg, baseline=args.baseline, waivers=args.waivers,
                                           docs_upstream=args.docs_upstream,
                                           report_dir=None if args.report_dir == "reports" else args.report_dir)
-    report.apply_waivers(doc, waivers, date.today())
-    report.finalize(doc)
-    paths = report.write_all(doc, cfg.report_dir, history=not args.no_history)
-    printer.summary(doc, paths)
-    return int(doc["exit_code"])
+    finished = report.finish(doc, baseline=baseline, baseline_path=args.baseline, waivers=waivers)
+    paths = report.write_all(finished, cfg.report_dir, history=not args.no_history)
+    printer.summary(finished.dump(), paths)
+    return int(finished.exit_code)
 
 
 def _run_targets(args: argparse.Namespace) -> int:
@@ -294,12 +288,10 @@ def cmd_mock(args: argparse.Namespace) -> int:
 
 def cmd_clauses(args: argparse.Namespace) -> int:
     from .catalogue import CATALOGUE
-    from .clauses import load_all
 
-    registry = load_all()
     rows = [{"id": c.id, "area": c.area, "kind": c.kind, "title": c.title, "source": c.source,
-             "where": c.where, "needs": list(c.needs),
-             "check": f"{registry[c.id].__module__}:{registry[c.id].__name__}"} for c in CATALOGUE]
+             "where": c.where, "reading": c.reading, "needs": list(c.needs), "observes": list(c.observes),
+             "check": c.check_name} for c in CATALOGUE]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK

@@ -97,12 +97,23 @@ class Spec:
     def success_status(self, method: str) -> int:
         return min(code for code in self.documented_statuses(method) if 200 <= code < 300)
 
-    def doc(self, pointer: str) -> str:
-        """The documentation sentence (``x-doc``) at a JSON pointer such as ``/components/schemas/Codec``."""
+    def node(self, pointer: str) -> Mapping[str, Any]:
+        """The fragment's object at a JSON pointer such as ``/components/schemas/Codec`` (KeyError if "
+        "none)."""
         node: Any = self.raw
         for part in pointer.strip("/").split("/"):
             node = node[part.replace("~1", "/").replace("~0", "~")]
-        return str(node.get("x-doc") or node.get("description") or "")
+        if not isinstance(node, Mapping):
+            raise KeyError(pointer)
+        return node
+
+    def doc(self, pointer: str) -> str:
+        """The documentation sentence (``x-doc``) quoted at ``pointer``."""
+        return " ".join(str(self.node(pointer)["x-doc"]).split())
+
+    def doc_url(self, pointer: str) -> str:
+        """The public SignalWire document (an https URL) the sentence at ``pointer`` is quoted from."""
+        return str(self.node(pointer)["x-doc-url"])
 
     def undocumented(self) -> tuple[Mapping[str, str], ...]:
         return tuple(self.raw["info"]["x-undocumented"])

@@ -1,34 +1,34 @@
-"""Clause implementations, one module per area, registered under their catalogue IDs.
+"""The clauses: each declared once, by ``@clause("SP-…")`` on the function that checks it.
 
-A clause implementation is ``fn(session) -> None``: it returns when the clause holds and raises
-``Violation`` when it does not (``SkipClause``/``NoAnswer`` for skipped/inconclusive). Observed clauses
-record ``Observation`` values and never raise ``Violation``.
+A check is ``fn(session) -> None``: it returns when the clause holds and raises ``Violation`` when it does
+not (``SkipClause``/``NoAnswer`` for skipped/inconclusive). Observed clauses record ``Observation`` values
+and never raise ``Violation``. Monitors add a per-answer judgement (``@watches``). One module per area;
+``_lists`` holds what the codec and cipher clauses share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from contracts.clauses._registry import AREAS, REGISTRY, Area, Clause, Kind, Needs
 
-from contracts.engine.session import Session
-
-__all__ = ["REGISTRY", "implements", "load_all"]
-
-ClauseFn = Callable[[Session], None]
-REGISTRY: dict[str, ClauseFn] = {}
+__all__ = ["AREAS", "Area", "Clause", "Kind", "Needs", "load_all"]
 
 
-def implements(clause_id: str) -> Callable[[ClauseFn], ClauseFn]:
-    def register(fn: ClauseFn) -> ClauseFn:
-        if clause_id in REGISTRY:
-            raise RuntimeError(f"{clause_id} implemented twice")
-        REGISTRY[clause_id] = fn
-        return fn
+def load_all() -> dict[str, Clause]:
+    """Import every area module (each declares its clauses) and return the registry, in catalogue order."""
+    from contracts.clauses import (  # noqa: F401
+        auth,
+        ciphers,
+        codecs,
+        encryption,
+        identifier,
+        monitors,
+        protocol,
+        send_as,
+        state,
+        stateless,
+    )
 
-    return register
+    def order(c: Clause) -> tuple[int, int]:
+        return AREAS.index(c.area), int(c.id.rsplit("-", 1)[1])
 
-
-def load_all() -> dict[str, ClauseFn]:
-    """Import every area module (each registers its clauses) and return the registry."""
-    from . import auth, encryption, identifier, lists, protocol, send_as, state, stateless  # noqa: F401
-
-    return REGISTRY
+    return {c.id: c for c in sorted(REGISTRY.values(), key=order)}

@@ -14,7 +14,7 @@ from contracts.engine.config import Credentials
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 
-from . import implements
+from ._registry import clause
 
 PROBE_BODY = {"default_encryption": "required"}
 
@@ -23,14 +23,18 @@ def _methods(s: Session) -> tuple[str, ...]:
     return ("GET", "PUT") if s.cfg.allow_writes else ("GET",)
 
 
-@implements("SP-AUTH-001")
+@clause("SP-AUTH-001", area="auth",
+        title="Missing credentials get 401 with the documented body",
+        doc="/components/responses/Unauthorized")
 def missing_credentials(s: Session) -> None:
     for method in _methods(s):
         ex = s.send(method, creds=None, body=PROBE_BODY if method == "PUT" else NO_BODY)
         s.expect_unauthorized(ex, f"{method} without credentials")
 
 
-@implements("SP-AUTH-002")
+@clause("SP-AUTH-002", area="auth",
+        title="A wrong token or unknown project gets 401 with the documented body",
+        doc="/components/securitySchemes/basicAuth")
 def wrong_credentials(s: Session) -> None:
     me = s.creds()
     wrong_token = Credentials(me.project_id, "not-the-token-" + uuid.uuid4().hex[:8],
@@ -54,14 +58,20 @@ def _malformed_headers(project_id: str) -> list[tuple[str, str]]:
     ]
 
 
-@implements("SP-AUTH-003")
+@clause("SP-AUTH-003", area="auth",
+        title="A malformed Authorization header gets 401 with the documented body",
+        doc="/components/securitySchemes/basicAuth")
 def malformed_header(s: Session) -> None:
     for what, value in _malformed_headers(s.creds().project_id):
         ex = s.send("GET", creds=None, headers={"Authorization": value})
         s.expect_unauthorized(ex, f"GET with a malformed Authorization header ({what})")
 
 
-@implements("SP-AUTH-004")
+@clause("SP-AUTH-004", area="auth",
+        title="A token without the Voice scope can neither read nor write the profile",
+        doc="/components/securitySchemes/basicAuth/x-scope",
+        needs=("novoice",),
+        observes=("OBS-AUTH-NOVOICE-STATUS",))
 def voice_scope(s: Session) -> None:
     novoice = s.creds("novoice")
     me = s.creds()
@@ -93,7 +103,12 @@ def voice_scope(s: Session) -> None:
                         expected=before, actual=after.json(), exchange=after)
 
 
-@implements("SP-AUTH-005")
+@clause("SP-AUTH-005", area="auth",
+        title="One project's token can neither read nor change another project's profile",
+        doc="/paths/~1api~1relay~1rest~1sip_profile/put",
+        reading="There is no id in the path: the project comes from the credentials, so one project's "
+                "token reaches only its own profile.",
+        needs=("secondary",))
 def project_isolation(s: Session) -> None:
     me, other = s.creds(), s.creds("secondary")
     mixed = Credentials(me.project_id, other.token, me.project_var, other.token_var)

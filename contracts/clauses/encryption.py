@@ -5,23 +5,34 @@ from __future__ import annotations
 from contracts.engine.session import Session
 
 from .. import generators as gen
-from . import implements
 from ._common import accepts, probe, rejects_every
+from ._registry import clause
 
 FIELD = "default_encryption"
 
 
-@implements("SP-ENC-001")
+@clause("SP-ENC-001", area="encryption",
+        title="Both encryption values are accepted and echoed",
+        doc="/components/schemas/Encryption",
+        needs=("write",))
 def both_values(s: Session) -> None:
     s.explorer.each(s.spec.encryption_values, probe(lambda v: accepts(s, {FIELD: v}, f"PUT {FIELD}={v}")))
 
 
-@implements("SP-ENC-002")
+@clause("SP-ENC-002", area="encryption",
+        title="Any other default_encryption is rejected with 422",
+        doc="/components/schemas/Encryption",
+        needs=("write",))
 def other_values(s: Session) -> None:
     rejects_every(s, "SP-ENC-002", FIELD, gen.representatives("encryption"), gen.invalid_encryption())
 
 
-@implements("SP-ENC-003")
+@clause("SP-ENC-003", area="encryption",
+        title="null for default_encryption",
+        kind="observed",
+        reading="Undocumented: null for the lists or the enum.",
+        needs=("write",),
+        observes=("OBS-ENC-NULL",))
 def null_value(s: Session) -> None:
     for lab in gen.undocumented_encryption():
         ex = s.put({FIELD: lab.value})

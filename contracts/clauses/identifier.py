@@ -2,29 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from contracts.engine.session import SUFFIX, Session
+from contracts.engine.client import Exchange
+from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 
 from .. import generators as gen
-from . import implements
 from ._common import accepts, probe, rejects_every
+from ._registry import clause, watches
 
 FIELD = "domain_identifier"
 
 
+def _domain_tail(s: Session, ident: str) -> str:
+    """``-{identifier}.sip.signalwire.com``: the fragment's ``x-derived`` template after ``{space}``."""
+    template = s.spec.domain_template
+    return template.replace("{domain_identifier}", ident).split("{space}", 1)[1]
+
+
+def domain_problem(s: Session, profile: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(expected, actual) when the profile's domain does not follow its identifier and the run's space."""
+    ident, domain = profile.get(FIELD), profile.get("domain")
+    if not isinstance(ident, str) or not ident:
+        return None  # a fresh profile (identifier null) has nothing to derive a domain from
+    tail = _domain_tail(s, ident)
+    expected = f"{s.space_name}{tail}" if s.space_name else f"{{space}}{tail}"
+    if not isinstance(domain, str) or not domain.endswith(tail) or domain == tail[1:]:
+        return expected, repr(domain)
+    space = domain[: -len(tail)]
+    if s.space_name is None:
+        s.space_name = space  # learnt from the first profile when the target does not say
+    elif space != s.space_name:
+        return expected, domain
+    return None
+
+
 def _accept_with_domain(s: Session, ident: str) -> None:
     ex, profile = accepts(s, {FIELD: ident}, f"PUT {FIELD}={ident}")
-    domain = profile.get("domain")
-    tail = f"-{ident}{SUFFIX}"
-    expected = f"{s.space_name}{tail}" if s.space_name else f"{{space}}{tail}"
-    if not isinstance(domain, str) or not domain.endswith(tail) or (s.space_name and domain != expected):
-        raise Violation("domain does not follow the new domain_identifier", expected=expected,
-                        actual=repr(domain), exchange=ex)
+    problem = domain_problem(s, profile)
+    if problem:
+        raise Violation("domain does not follow the new domain_identifier", expected=problem[0],
+                        actual=problem[1], exchange=ex)
 
 
-@implements("SP-ID-001")
+@clause("SP-ID-001", area="identifier",
+        title="A DNS-label domain_identifier is accepted, echoed and drives domain",
+        doc="/components/schemas/SipProfile/properties/domain",
+        needs=("write",))
 def dns_labels(s: Session) -> None:
     # Two fixed values first, so that the domain is seen to be *recomputed*, then random ones.
     fixed = [f"{s.id_prefix}a", f"{s.id_prefix}-b2"]
@@ -34,7 +60,25 @@ def dns_labels(s: Session) -> None:
                       examples=s.examples(max(1, s.effort.examples // 2)))
 
 
-@implements("SP-ID-002")
+@watches("SP-ID-001")
+def domain_follows_identifier(s: Session, ex: Exchange) -> Violation | None:
+    """Every profile a documented clause is answered with: its domain follows its identifier."""
+    if not s.documented_traffic(ex) or ex.status >= 300:
+        return None
+    profile = ex.json()
+    if not isinstance(profile, dict) or s.schema_errors("SipProfile", profile):
+        return None  # off-schema answers are SP-PROTO-007's finding
+    problem = domain_problem(s, profile)
+    if problem is None:
+        return None
+    return Violation("domain does not follow domain_identifier", expected=problem[0], actual=problem[1],
+                     exchange=ex)
+
+
+@clause("SP-ID-002", area="identifier",
+        title="domain_identifier is unique in the space",
+        doc="/components/schemas/DomainIdentifier",
+        needs=("write", "secondary"))
 def unique_in_space(s: Session) -> None:
     theirs = s.get("secondary")
     s.expect_status(theirs, 200, "GET the second project's profile")
@@ -51,13 +95,22 @@ def unique_in_space(s: Session) -> None:
                         expected="the identifier stays unique", actual=taken, exchange=mine)
 
 
-@implements("SP-ID-003")
+@clause("SP-ID-003", area="identifier",
+        title="A domain_identifier that is not a string is rejected with 422",
+        doc="/components/schemas/DomainIdentifier",
+        needs=("write",))
 def wrong_types(s: Session) -> None:
     rejects_every(s, "SP-ID-003", FIELD, gen.representatives("identifier_types"),
                   gen.invalid_identifier_types())
 
 
-@implements("SP-ID-004")
+@clause("SP-ID-004", area="identifier",
+        title="Character rules and length of domain_identifier",
+        kind="observed",
+        reading="Undocumented: the character rules and length of domain_identifier.",
+        needs=("write",),
+        observes=("OBS-ID-UPPER", "OBS-ID-UNDERSCORE", "OBS-ID-DOT", "OBS-ID-LONG",
+                  "OBS-ID-EMPTY", "OBS-ID-SPACE", "OBS-ID-NULL"))
 def character_rules(s: Session) -> None:
     for lab in gen.identifier_variants(s.id_prefix):
         ex = s.put({FIELD: lab.value})

@@ -1,8 +1,7 @@
 """Protocol-level clauses (SP-PROTO-*): documented statuses, error formats, undeclared behaviour.
 
-SP-PROTO-004 (no 5xx) and SP-PROTO-007 (JSON in the documented schema) are *monitors*: they hold for all
-traffic of the run and are judged by the runner from what ``Session`` saw; their functions here only add
-a few requests of their own so they are exercised even in a read-only run.
+The two monitors of the protocol area, SP-PROTO-004 (no 5xx) and SP-PROTO-007 (JSON in the documented
+schema), are declared in ``monitors.py``.
 """
 
 from __future__ import annotations
@@ -12,18 +11,23 @@ from typing import Any
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 
-from . import implements
 from ._common import accepts, expect_full_profile
+from ._registry import clause
 
 
-@implements("SP-PROTO-001")
+@clause("SP-PROTO-001", area="protocol",
+        title="GET answers 200 with the profile in the documented schema",
+        doc="/paths/~1api~1relay~1rest~1sip_profile/get/responses/200")
 def get_profile(s: Session) -> None:
     ex = s.get()
     s.expect_status(ex, s.spec.success_status("GET"), "GET the profile")
     expect_full_profile(s, ex, s.expect_profile(ex, "GET the profile"), "GET the profile")
 
 
-@implements("SP-PROTO-002")
+@clause("SP-PROTO-002", area="protocol",
+        title="A valid PUT answers 201 with the full profile in the documented schema",
+        doc="/paths/~1api~1relay~1rest~1sip_profile/put/responses/201",
+        needs=("write",))
 def put_full_profile(s: Session) -> None:
     body = {
         "domain_identifier": f"{s.id_prefix}-full",
@@ -36,7 +40,10 @@ def put_full_profile(s: Session) -> None:
     expect_full_profile(s, ex, profile, "PUT a full valid body")
 
 
-@implements("SP-PROTO-003")
+@clause("SP-PROTO-003", area="protocol",
+        title="A rejected PUT answers 422 in the documented error format",
+        doc="/components/responses/InvalidAttribute",
+        needs=("write",))
 def error_format(s: Session) -> None:
     single: list[dict[str, Any]] = [
         {"default_codecs": ["G729"]},
@@ -54,19 +61,6 @@ def error_format(s: Session) -> None:
                         expected="one item per problem (2)", actual=ex.text[:300], exchange=ex)
 
 
-@implements("SP-PROTO-004")
-def no_server_error(s: Session) -> None:
-    """Monitor; the runner fails this clause on any 5xx seen anywhere in the run."""
-    s.get()
-
-
-@implements("SP-PROTO-007")
-def json_in_schema(s: Session) -> None:
-    """Monitor; the runner fails this clause on any documented answer off its schema."""
-    s.get()
-    s.send("GET", creds=None)
-
-
 def _status(s: Session, obs_id: str, question: str, method: str, **kwargs: Any) -> None:
     ex = s.send(method, creds=s.creds(), **kwargs)
     value: dict[str, Any] = {"status": ex.status}
@@ -75,7 +69,12 @@ def _status(s: Session, obs_id: str, question: str, method: str, **kwargs: Any) 
     s.observe(obs_id, "SP-PROTO-008", question, ex, value, f"{method} answered {ex.status}")
 
 
-@implements("SP-PROTO-008")
+@clause("SP-PROTO-008", area="protocol",
+        title="Behaviour of undeclared methods, unknown fields and malformed bodies",
+        kind="observed",
+        reading="Undocumented: unknown extra fields; other methods on the path.",
+        observes=("OBS-PROTO-UNKNOWN-FIELD", "OBS-PROTO-POST", "OBS-PROTO-PATCH", "OBS-PROTO-OPTIONS",
+                  "OBS-PROTO-MALFORMED-JSON", "OBS-PROTO-TEXT-PLAIN", "OBS-PROTO-ARRAY-BODY"))
 def undeclared(s: Session) -> None:
     _status(s, "OBS-PROTO-OPTIONS", "How does OPTIONS on the path answer?", "OPTIONS")
     if not s.cfg.allow_writes:

@@ -17,8 +17,8 @@ from contracts.engine.verdicts import Violation
 
 from .. import generators as gen
 from ..errors import SkipClause
-from . import implements
 from ._common import RANDOM_SEND_AS, accepts, probe, rejects_every
+from ._registry import clause
 
 FIELD = "default_send_as"
 
@@ -59,7 +59,10 @@ def _consistency(s: Session) -> None:
                         actual=f"{ex.status}: {ex.text[:200]}", exchange=ex, example=number)
 
 
-@implements("SP-SENDAS-001")
+@clause("SP-SENDAS-001", area="send_as",
+        title="A valid E.164 number the project may use is accepted and echoed",
+        doc="/components/schemas/E164",
+        needs=("write", "numbers"))
 def valid_numbers(s: Session) -> None:
     usable = _usable_numbers(s)
     if usable is None:
@@ -71,12 +74,18 @@ def valid_numbers(s: Session) -> None:
     s.explorer.search("SP-SENDAS-001", more, check, examples=s.examples(s.effort.examples))
 
 
-@implements("SP-SENDAS-002")
+@clause("SP-SENDAS-002", area="send_as",
+        title='null and "" are accepted and mean a random number of the project',
+        doc="/components/schemas/SendAs",
+        needs=("write",))
 def null_and_empty(s: Session) -> None:
     s.explorer.each(list(RANDOM_SEND_AS), probe(lambda v: accepts(s, {FIELD: v}, f"PUT {FIELD}={v!r}")))
 
 
-@implements("SP-SENDAS-003")
+@clause("SP-SENDAS-003", area="send_as",
+        title="A string that is not E.164 is rejected with 422",
+        doc="/components/schemas/E164",
+        needs=("write",))
 def not_e164(s: Session) -> None:
     # Never assert the rejection of a string the fragment's own pattern accepts (e.g. a trailing newline,
     # which `$` lets through): a regex-based server would be flagged for the spec's own rule.
@@ -85,7 +94,10 @@ def not_e164(s: Session) -> None:
                   and bool(s.spec.e164_pattern.match(lab.value)))
 
 
-@implements("SP-SENDAS-004")
+@clause("SP-SENDAS-004", area="send_as",
+        title="A default_send_as that is not a string or null is rejected with 422",
+        doc="/components/schemas/SendAs",
+        needs=("write",))
 def wrong_types(s: Session) -> None:
     rejects_every(s, "SP-SENDAS-004", FIELD, gen.representatives("send_as_types"),
                   gen.invalid_send_as_types())
@@ -99,7 +111,12 @@ def _kind(value: Any) -> str:
     return "number" if isinstance(value, str) else "other"
 
 
-@implements("SP-SENDAS-005")
+@clause("SP-SENDAS-005", area="send_as",
+        title='Acceptance of format-valid numbers the project may not own; what null/"" read back as',
+        kind="observed",
+        reading="Undocumented: whether default_send_as must be a number owned by the project.",
+        needs=("write",),
+        observes=("OBS-SENDAS-UNOWNED", "OBS-SENDAS-NULL-READBACK", "OBS-SENDAS-EMPTY-READBACK"))
 def observed(s: Session) -> None:
     owned = set(s.target.numbers or ())
     stranger = next(n for n in [*gen.e164_extremes(), "+14155550123"] if n not in owned)

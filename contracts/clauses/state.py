@@ -8,8 +8,8 @@ from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 
 from .. import generators as gen
-from . import implements
 from ._common import accepts, probe, stored_equal
+from ._registry import clause
 
 
 def _bodies(s: Session) -> Any:
@@ -17,7 +17,12 @@ def _bodies(s: Session) -> Any:
     return gen.valid_bodies(s.id_prefix, numbers=numbers)
 
 
-@implements("SP-STATE-001")
+@clause("SP-STATE-001", area="state",
+        title="GET after PUT returns what the PUT answered, list order included",
+        doc="/paths/~1api~1relay~1rest~1sip_profile/get",
+        reading="A GET after an accepted PUT retrieves the settings that PUT answered, list order "
+                "included: the profile is one stored object per project.",
+        needs=("write",))
 def read_after_write(s: Session) -> None:
     def check(body: dict[str, Any]) -> None:
         _, written = accepts(s, body, "PUT a valid body")
@@ -36,7 +41,10 @@ def read_after_write(s: Session) -> None:
                       examples=s.examples(s.effort.state_examples))
 
 
-@implements("SP-STATE-002")
+@clause("SP-STATE-002", area="state",
+        title="Repeating the same PUT gives the same result (idempotence)",
+        reading="PUT is idempotent (RFC 9110, section 9.2.2): repeating the same PUT gives the same profile.",
+        needs=("write",))
 def idempotence(s: Session) -> None:
     def check(body: dict[str, Any]) -> None:
         _, first = accepts(s, body, "PUT a valid body")
@@ -50,7 +58,11 @@ def idempotence(s: Session) -> None:
                       examples=s.examples(max(2, s.effort.state_examples - 1)))
 
 
-@implements("SP-STATE-003")
+@clause("SP-STATE-003", area="state",
+        title="A rejected PUT changes nothing, also when it mixes valid and invalid fields",
+        doc="/components/responses/InvalidAttribute",
+        reading="A request that failed validation is refused as a whole: nothing of it is applied.",
+        needs=("write",))
 def atomic_rejection(s: Session) -> None:
     state: dict[str, Any] = {}
 
@@ -77,7 +89,12 @@ def atomic_rejection(s: Session) -> None:
                       keyfn=lambda pair: gen.canonical(pair[0]))
 
 
-@implements("SP-STATE-004")
+@clause("SP-STATE-004", area="state",
+        title="Omitted fields: merge or replace",
+        kind="observed",
+        reading="Whether omitted fields are kept or reset is therefore not settled by the docs.",
+        needs=("write",),
+        observes=("OBS-STATE-OMITTED",))
 def omitted_fields(s: Session) -> None:
     values = s.spec.encryption_values
     full = {"default_codecs": list(s.spec.codecs[:2]), "default_ciphers": list(s.spec.ciphers[:1]),

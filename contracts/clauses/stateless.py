@@ -33,7 +33,7 @@ from contracts.engine.verdicts import Violation
 
 from .. import generators as gen
 from ..spec import Spec
-from . import implements
+from ._registry import clause
 
 _SEND_AS = "default_send_as"
 
@@ -122,7 +122,12 @@ def _case_key(case: Any) -> str:
     return gen.canonical([case.method, body, case.media_type])
 
 
-@implements("SP-PROTO-005")
+@clause("SP-PROTO-005", area="protocol",
+        title="Schema-valid requests generated from the fragment are accepted (schemathesis, positive mode)",
+        doc="/paths/~1api~1relay~1rest~1sip_profile/put/requestBody",
+        reading="Every request field is optional: any body the fragment's request schema accepts must be "
+                "accepted.",
+        needs=("write",))
 def positive(s: Session) -> None:
     from schemathesis import GenerationMode
     from schemathesis.core.failures import FailureGroup
@@ -153,7 +158,13 @@ def positive(s: Session) -> None:
                           keyfn=_case_key, shrink=False)
 
 
-@implements("SP-PROTO-006")
+@clause("SP-PROTO-006", area="protocol",
+        title="Schema-violating requests generated from the fragment are rejected (schemathesis, negative "
+              "mode)",
+        doc="/components/responses/InvalidAttribute",
+        reading="Only values the docs settle as invalid must be refused; the schema's other negations are "
+                "undocumented points, observed elsewhere.",
+        needs=("write",))
 def negative(s: Session) -> None:
     from schemathesis import GenerationMode
 

@@ -1,15 +1,14 @@
-"""A run's shared context for clauses: the client, the spec, who is who, and the cross-cutting monitors.
+"""A run's shared context for clauses: the client, the spec, who is who, and the monitors' record.
 
 Clauses talk to the target only through ``Session.get``/``Session.put``/``Session.send``. Every answer
-also passes the monitors, which hold for *all* traffic of documented clauses: no 5xx (SP-PROTO-004), every
-answer with a documented status is JSON in the documented schema (SP-PROTO-007), and every profile's
-``domain`` follows its ``domain_identifier`` (SP-ID-001).
+also passes the monitors the runner installs (``watchers``): per-answer judgements declared beside their
+clauses in ``contracts.clauses`` (no 5xx, JSON in the documented schema, domain follows identifier).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -25,7 +24,6 @@ from contracts.spec import PATH, Spec
 __all__ = ["Session", "Who"]
 
 Who = Literal["primary", "secondary", "novoice"]
-SUFFIX = ".sip.signalwire.com"
 
 
 @dataclass
@@ -54,6 +52,9 @@ class Session:
         self.space_name = cfg.target.space_name
         self.written: set[str] = set()  #: projects this run wrote to (restored at the end)
         self.snapshot_hook: Any = None  #: set by the runner: called before the first write to a project
+        #: (clause ID, judge) pairs called on every answer; installed by the runner from the declarations
+        self.watchers: list[tuple[str, Callable[[Session, Exchange], Violation | None]]] = []
+        self.observed_ids: frozenset[str] = frozenset()  #: traffic of these clauses is not judged
         digest = hashlib.blake2b(str(cfg.seed).encode(), digest_size=3).hexdigest()
         self.id_prefix = f"sipc{digest}"
         self._validators = {name: self._validator(name) for name in ("SipProfile", "Error", "ErrorList")}
@@ -144,55 +145,23 @@ class Session:
     # -- monitors ---------------------------------------------------------------------------------------
 
     def _watch(self, ex: Exchange) -> None:
+        """Every answer of the run passes every monitor the runner installed (declared in the clauses)."""
         self.monitor.requests = self.client.recorder.total
+        for clause_id, judge in self.watchers:
+            violation = judge(self, ex)
+            if violation is not None:
+                self.monitor.add(clause_id, violation)
+
+    def documented_traffic(self, ex: Exchange) -> bool:
+        """An answer of a documented clause, on the path, to GET/PUT with a documented status."""
         clause = ex.clause or ""
-        if ex.status >= 500:
-            self.monitor.add("SP-PROTO-004", Violation(
-                f"{ex.method} answered {ex.status} (seen in {clause or 'setup'})",
-                expected="a 2xx or documented 4xx answer", actual=f"{ex.status}: {ex.text[:300]}",
-                exchange=ex))
-        if not clause.startswith("SP-") or clause in _OBSERVED or not ex.url.endswith(PATH):
-            return
-        if ex.method not in ("GET", "PUT") or ex.status not in self.spec.documented_statuses(ex.method):
-            return
-        self._check_shape(ex)
+        if not clause.startswith("SP-") or clause in self.observed_ids or not ex.url.endswith(PATH):
+            return False
+        return ex.method in ("GET", "PUT") and ex.status in self.spec.documented_statuses(ex.method)
 
-    def _check_shape(self, ex: Exchange) -> None:
-        media = ex.content_type.split(";")[0].strip().lower()
-        if media != "application/json":
-            self.monitor.add("SP-PROTO-007", Violation(
-                f"{ex.method} {ex.status} answered with content type {ex.content_type!r}",
-                expected="application/json", actual=ex.content_type or "(none)", exchange=ex))
-            return
-        name = {401: "Error", 500: "Error", 422: "ErrorList"}.get(ex.status, "SipProfile")
-        body = ex.json()
-        errors = self._schema_errors(name, body)
-        if errors:
-            self.monitor.add("SP-PROTO-007", Violation(
-                f"{ex.method} {ex.status} body does not match the documented {name} schema",
-                expected=f"components/schemas/{name}", actual=f"{errors[0]} — body {ex.text[:300]}",
-                exchange=ex))
-            return
-        if name == "SipProfile":
-            self._check_domain(ex, body)
-
-    def _check_domain(self, ex: Exchange, profile: Mapping[str, Any]) -> None:
-        ident, domain = profile.get("domain_identifier"), profile.get("domain")
-        if not ident:
-            return
-        tail = f"-{ident}{SUFFIX}"
-        if not isinstance(domain, str) or not domain.endswith(tail) or domain == tail[1:]:
-            self.monitor.add("SP-ID-001", Violation(
-                "domain does not follow domain_identifier", expected=f"{{space}}{tail}",
-                actual=repr(domain), exchange=ex))
-            return
-        space = domain[: -len(tail)]
-        if self.space_name is None:
-            self.space_name = space  # learnt from the first profile when the target does not say
-        elif space != self.space_name:
-            self.monitor.add("SP-ID-001", Violation(
-                "domain names another space than the run's", expected=f"{self.space_name}{tail}",
-                actual=domain, exchange=ex))
+    def schema_errors(self, name: str, body: Any) -> list[str]:
+        """The first problems of ``body`` against ``components/schemas/<name>`` of the fragment."""
+        return self._schema_errors(name, body)
 
     def _validator(self, name: str) -> Draft202012Validator:
         schema = {"$ref": f"#/components/schemas/{name}", "components": self.spec.as_dict()["components"]}
@@ -205,12 +174,3 @@ class Session:
 
 def _fmt(statuses: set[int]) -> str:
     return " or ".join(str(s) for s in sorted(statuses))
-
-
-def _observed_ids() -> frozenset[str]:
-    from contracts.catalogue import CATALOGUE
-
-    return frozenset(c.id for c in CATALOGUE if not c.documented)
-
-
-_OBSERVED = _observed_ids()

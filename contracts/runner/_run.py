@@ -2,7 +2,8 @@
 
 Order of work: build the client (in-process transport for the embedded mock, real HTTP otherwise), run
 the documented clauses (read-only ones first, as the catalogue lists them), then the observed ones, then
-judge the monitors, restore every profile written, and assemble ``conformance.json``.
+judge the monitors, restore every profile written, and assemble the run document, judged (counts, verdict
+and exit code follow from its clauses; ``contracts.report.finish`` adds the baseline and the waivers).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Any
 import httpx
 
 from contracts import __version__
-from contracts.catalogue import CATALOGUE, Clause
-from contracts.clauses import load_all
+from contracts.catalogue import CATALOGUE
+from contracts.clauses import Clause
+from contracts.document import Conformance, judge
 from contracts.engine.client import Client
 from contracts.engine.config import RunConfig
 from contracts.engine.safety import SnapshotStore, restore_profiles, shielded, terminate_as_interrupt
@@ -31,15 +33,19 @@ from contracts.spec import load_spec
 
 __all__ = ["RunOutcome", "execute", "ordered_clauses"]
 
-MONITORS = ("SP-PROTO-004", "SP-PROTO-007", "SP-ID-001")
 MAX_FAILURES_SHOWN = 3
 Progress = Callable[[int, int, Clause, ClauseResult | None], None]
 
 
 @dataclass
 class RunOutcome:
-    doc: dict[str, Any]
+    document: Conformance
     session: Session
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        """The document as plain JSON data (a fresh copy)."""
+        return self.document.dump()
 
 
 def ordered_clauses() -> list[Clause]:
@@ -115,7 +121,7 @@ def _note_observations(s: Session, clause: Clause, result: ClauseResult) -> None
 
 
 def _judge_monitors(s: Session, results: dict[str, ClauseResult]) -> None:
-    for clause_id in MONITORS:
+    for clause_id in (c.id for c in CATALOGUE if c.watch is not None):
         seen = s.monitor.seen.get(clause_id, [])
         result = results.get(clause_id)
         if not seen or result is None or result.verdict in ("skipped",):
@@ -131,12 +137,13 @@ def execute(cfg: RunConfig, *, transport: httpx.BaseTransport | None = None,
             progress: Progress | None = None) -> RunOutcome:
     """Run every clause against the configured target and return the conformance document."""
     spec = load_spec()
-    registry = load_all()
     space = None
     if transport is None and cfg.target.kind == "mock":
         transport, space = mock_transport(cfg)
     client = build_client(cfg, transport)
     session = Session(cfg, spec, client)
+    session.watchers = [(c.id, c.watch) for c in CATALOGUE if c.watch is not None]
+    session.observed_ids = frozenset(c.id for c in CATALOGUE if not c.documented)
     snapshots = SnapshotStore(cfg.report_dir / "snapshot.json", cfg.target)
 
     def snapshot(who: str) -> None:
@@ -161,7 +168,7 @@ def execute(cfg: RunConfig, *, transport: httpx.BaseTransport | None = None,
                     if progress:
                         progress(i, len(clauses), clause, None)
                     try:
-                        results[clause.id] = _run_clause(session, clause, registry[clause.id])
+                        results[clause.id] = _run_clause(session, clause, clause.check)
                         _note_observations(session, clause, results[clause.id])
                     except SuiteAbort as exc:
                         interrupted = f"the target stopped answering: {exc}"
@@ -182,31 +189,30 @@ def execute(cfg: RunConfig, *, transport: httpx.BaseTransport | None = None,
         results.setdefault(clause.id, ClauseResult(
             id=clause.id, verdict="inconclusive", reason=interrupted or "not run"))
     _judge_monitors(session, results)
-    doc = _document(cfg, session, clauses, results, registry, started_at, time.monotonic() - t0,
+    doc = _document(cfg, session, clauses, results, started_at, time.monotonic() - t0,
                     restore, interrupted)
     if space is not None:
-        doc["target"]["mutant"] = cfg.mutant
-    return RunOutcome(doc=doc, session=session)
+        doc.target.mutant = cfg.mutant
+    return RunOutcome(document=doc, session=session)
 
 
 def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[str, ClauseResult],
-              registry: dict[str, Callable[[Session], None]], started_at: str, duration: float,
-              restore: dict[str, Any], interrupted: str | None) -> dict[str, Any]:
+              started_at: str, duration: float,
+              restore: dict[str, Any], interrupted: str | None) -> Conformance:
     rec = s.client.recorder
     rows = []
     for clause in sorted(clauses, key=lambda c: CATALOGUE.index(c)):
         r = results[clause.id]
-        fn = registry[clause.id]
         rows.append({
             "id": clause.id, "title": clause.title, "area": clause.area, "kind": clause.kind,
-            "source": clause.source, "where": clause.where, "check": f"{fn.__module__}:{fn.__name__}",
+            "source": clause.source, "where": clause.where, "check": clause.check_name,
             "verdict": r.verdict, "reason": r.reason, "requests": r.requests,
             "first_failure_after": r.first_failure_after, "duration_s": r.duration_s,
             "failures": r.failures, "waiver": None,
         })
     flaky = [{"kind": k, "count": n, "recovered": True} for k, n in sorted(rec.flaky.items())]
     command = rerun_command(cfg)  # the CLI adds its own inputs (baseline, waivers …)
-    return {
+    data: dict[str, Any] = {
         "schema_version": "1",
         "suite": {"name": "sip-profile-contracts", "version": __version__, "spec_sha256": s.spec.sha256,
                   "python": platform.python_version()},
@@ -218,7 +224,6 @@ def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[s
         "requests": {"total": rec.total, "by_method": dict(sorted(rec.by_method.items())),
                      "budget": cfg.budget, "retries": rec.retries,
                      "flaky": dict(sorted(rec.flaky.items()))},
-        "verdict": "pass", "exit_code": 0, "counts": {},
         "clauses": rows,
         "observations": [o.as_dict() for o in s.observations],
         "flakiness": flaky,
@@ -226,3 +231,5 @@ def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[s
         "baseline": None,
         "waivers": {"applied": [], "expired": []},
     }
+    counts, verdict, code = judge(data)  # no placeholder: the verdict follows from the clauses
+    return Conformance.model_validate({**data, "counts": counts, "verdict": verdict, "exit_code": code})

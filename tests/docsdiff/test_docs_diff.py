@@ -77,8 +77,8 @@ def test_encryption_value_added_to_the_enum(capsys: Cap, upstream: Make) -> None
 
 
 def test_status_added_and_one_removed(capsys: Cap, upstream: Make) -> None:
-    code, section = run_json(capsys, upstream(('        "422":\n          description: invalid',
-                                               '        "400":\n          description: invalid')))
+    code, section = run_json(capsys, upstream(('        "422":\n          description: The request failed',
+                                               '        "400":\n          description: The request failed')))
     assert code == 1
     d = stale(section)["statuses:updateSipProfile"]
     assert "status(es) added upstream: 400" in d["what"] and "status(es) removed upstream: 422" in d["what"]

@@ -1,0 +1,99 @@
+"""What the codec and cipher clauses share: one helper per kind of check, over a vocabulary of the fragment.
+
+The clauses themselves are declared in ``codecs.py`` and ``ciphers.py``. For codecs the list order is the
+SIP preference order: whether a server keeps it is undocumented, so it is observed (and drift-checked
+against a baseline), while set-equality of the echo is asserted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from contracts.engine.session import Session
+
+from .. import generators as gen
+from ._common import accepts, probe, rejects_every
+
+Vocab = Literal["codecs", "ciphers"]
+_FIELD = {"codecs": "default_codecs", "ciphers": "default_ciphers"}
+_OBS = {"codecs": "OBS-CODEC", "ciphers": "OBS-CIPHER"}
+_OBS_KEY = {"case-lower": "CASE", "case-title": "CASE", "empty": "EMPTY", "duplicates": "DUP",
+            "null": "NULL", "order": "ORDER"}
+_QUESTION = {
+    "CASE": "Are {v} names matched case-sensitively?",
+    "EMPTY": "Is an empty {f} accepted, and how is it stored?",
+    "DUP": "Are duplicate {v} entries accepted, and kept?",
+    "NULL": "Is null accepted for {f}?",
+    "ORDER": "Is the order of {f} kept (sent reversed)?",
+}
+
+
+def each_value_alone(s: Session, vocab: Vocab) -> None:
+    """Every supported name alone is accepted and echoed."""
+    field = _FIELD[vocab]
+    s.explorer.each(gen.singletons(vocab), probe(lambda v: accepts(s, {field: v}, f"PUT {field}={v}")))
+
+
+def subsets_and_orders(s: Session, vocab: Vocab, clause_id: str) -> None:
+    field = _FIELD[vocab]
+    s.explorer.search(clause_id, gen.valid_lists(vocab),
+                      probe(lambda v: accepts(s, {field: v}, f"PUT {field} subset")),
+                      examples=s.examples(s.effort.examples))
+
+
+def unsupported_names(s: Session, vocab: Vocab, clause_id: str) -> None:
+    rejects_every(s, clause_id, _FIELD[vocab], gen.representatives("items", vocab), gen.invalid_items(vocab))
+
+
+def wrong_types(s: Session, vocab: Vocab, clause_id: str) -> None:
+    rejects_every(s, clause_id, _FIELD[vocab], gen.representatives("types", vocab), gen.invalid_types(vocab))
+
+
+def undocumented(s: Session, vocab: Vocab, clause_id: str) -> None:
+    """Observe case variants, empty list, duplicates, null and order (OBS-CODEC-* / OBS-CIPHER-*)."""
+    field = _FIELD[vocab]
+    seen: dict[str, dict[str, Any]] = {}
+    exchanges: dict[str, Any] = {}
+    for lab in gen.undocumented_variants(vocab):
+        key = _OBS_KEY.get(lab.cls)
+        if key is None:
+            continue
+        ex = s.put({field: lab.value})
+        echo = (ex.json() or {}).get(field) if ex.status < 300 else None
+        entry: dict[str, Any] = {"status": ex.status, "accepted": 200 <= ex.status < 300}
+        if entry["accepted"]:
+            entry["stored"] = _shape(lab.value, echo)
+        seen.setdefault(key, {})[lab.cls] = entry
+        exchanges.setdefault(key, ex)
+    for key, value in seen.items():
+        v = value if len(value) > 1 else next(iter(value.values()))
+        summary = "; ".join(f"{cls}: {_say(e)}" for cls, e in value.items())
+        s.observe(f"{_OBS[vocab]}-{key}", clause_id, _QUESTION[key].format(v=vocab[:-1], f=field),
+                  exchanges[key], v, summary)
+
+
+def _shape(sent: Any, echo: Any) -> str:
+    """How the stored value relates to what was sent, in words stable across runs."""
+    if echo == sent:
+        return "as-sent"
+    if echo is None:
+        return "null"
+    if isinstance(echo, list) and isinstance(sent, list):
+        if sorted(set(echo)) == sorted(set(sent)) and len(echo) < len(sent):
+            return "deduplicated"
+        if echo == sorted(sent):
+            return "sorted"
+        if sorted(map(str, echo)) == sorted(map(str, sent)):
+            return "reordered"
+        if [str(x).upper() for x in sent] == echo:
+            return "upper-cased"
+        if echo == []:
+            return "empty"
+    return "changed"
+
+
+def _say(entry: dict[str, Any]) -> str:
+    if entry["accepted"]:
+        return f"accepted ({entry['status']}), stored {entry['stored']}"
+    return f"rejected ({entry['status']})"
+
