@@ -24,7 +24,7 @@ from contracts.outcomes import EXIT_FOR_VERDICT, ClauseVerdict, ExitCode, RunVer
 __all__ = [
     "SCHEMA_VERSION", "BaselineComparison", "Clause", "Conformance", "Documentation", "Drift", "Failure",
     "HttpRequest", "HttpResponse", "MutantRow", "Observation", "RootCause", "Waivers", "drift",
-    "json_schema", "judge", "live_regressions", "restore_failed", "unwaived_drift",
+    "json_schema", "judge", "live_regressions", "recount", "restore_failed", "unwaived_drift",
 ]
 
 SCHEMA_VERSION = "1"
@@ -39,6 +39,10 @@ class _Part(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=True)
     _always: ClassVar[frozenset[str]] = frozenset()
+
+    def dump(self) -> dict[str, Any]:
+        """Plain JSON data, exactly as ``conformance.json`` holds it."""
+        return self.model_dump(mode="json", by_alias=True)
 
     @model_serializer(mode="wrap")
     def _written(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -62,6 +66,7 @@ class Target(_Part):
     kind: Literal["mock", "http"]
     host: str
     base_url: str | None = None
+    insecure_http: bool | None = None  #: plain http to a public host was allowed (--insecure-http)
     mutant: str | None = None  #: set for the embedded mock only (null: the faithful mock)
 
 
@@ -284,15 +289,6 @@ class Conformance(_Part):
     mutants: list[MutantRow] | None = None
     documentation: Documentation | None = None
     root_causes: list[RootCause] = []
-
-    def dump(self) -> dict[str, Any]:
-        """The document as plain JSON data, exactly as ``conformance.json`` holds it."""
-        return self.model_dump(mode="json", by_alias=True)
-
-    def judged(self) -> Conformance:
-        """A copy whose ``counts``, ``verdict`` and ``exit_code`` follow from its content (:func:`judge`)."""
-        counts, verdict, code = judge(self.dump())
-        return self.model_copy(update={"counts": counts, "verdict": verdict, "exit_code": code})
 
 
 def json_schema() -> dict[str, Any]:

@@ -1,12 +1,12 @@
 """The report layer: read, compare, waive, judge and render a run's conformance document.
 
-A run engine builds ``doc`` (schema version "1", see ``reports/README.md``); the CLI then calls::
+The runner builds a :class:`contracts.document.Conformance` (schema version "1", the models are its one
+description); every path then calls::
 
-    doc["baseline"] = ...  compare_baseline(doc, load_conformance(baseline_path), path=baseline_path)
-    apply_waivers(doc, load_waivers(waiver_path, known_ids), date.today())
-    finalize(doc)
+    doc = finish(doc, baseline=load_conformance(baseline_path), baseline_path=baseline_path,
+                 waivers=load_waivers(waiver_path, known_ids))
     write_all(doc, report_dir)          # conformance.json, junit.xml, summary.md, report.html
-    return doc["exit_code"]
+    return doc.exit_code
 
 Every input problem is a :class:`ReportError` with a one-line message (exit status 2).
 """
@@ -22,7 +22,7 @@ from contracts.report._junit import write_junit
 from contracts.report._markdown import write_markdown
 from contracts.report._redact import redact
 from contracts.report._schema import SCHEMA, SCHEMA_VERSION, load_conformance, validate_conformance
-from contracts.report._verdict import finalize
+from contracts.report._verdict import finalize, finish
 from contracts.report._waivers import Waiver, apply_waivers, load_waivers
 from contracts.report._write import rerender, write_all
 
@@ -35,6 +35,7 @@ __all__ = [
     "apply_waivers",
     "compare_baseline",
     "finalize",
+    "finish",
     "load_conformance",
     "load_waivers",
     "read_history",

@@ -1,7 +1,7 @@
 """The optional ``documentation`` section (``sip-contracts run --docs-upstream``) in every format.
 
 It is informational: the run's verdict and exit code never depend on it (``docs-diff`` has its own exit
-code in the nightly workflow). Shape: reports/README.md, "documentation".
+code in the nightly workflow). Shape: :class:`contracts.document.Documentation`.
 """
 
 from __future__ import annotations
@@ -10,35 +10,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["SECTION_SCHEMA", "html_context", "junit_suite", "markdown_lines"]
-
-_STR = {"type": "string"}
-_OPT_STR = {"type": ["string", "null"]}
-
-SECTION_SCHEMA: dict[str, Any] = {
-    "type": ["object", "null"],
-    "required": ["status", "upstream", "differences"],
-    "properties": {
-        "status": {"enum": ["ok", "stale", "malformed", "unavailable"]},
-        "exit_code": {"type": "integer"},
-        "upstream": _STR,
-        "source": _OPT_STR,
-        "fetched_at": _OPT_STR,
-        "sha256": _OPT_STR,
-        "message": _OPT_STR,
-        "counts": {"type": "object"},
-        "differences": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["id", "status", "upstream", "fragment"],
-                "properties": {"id": _STR, "status": {"enum": ["known", "stale"]}, "what": _STR,
-                               "upstream": _STR, "fragment": _STR, "reason": _STR},
-            },
-        },
-        "duration_s": {"type": "number"},
-    },
-}
+__all__ = ["html_context", "junit_suite", "markdown_lines"]
 
 _HEADLINE = {
     "ok": "the fragment matches SignalWire's published description (every difference is known)",

@@ -1,41 +1,25 @@
-"""conformance.json: the machine-readable record, in a stable key order."""
+"""conformance.json: the machine-readable record, keys in the models' field order."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from contracts.document import Conformance
 from contracts.report._redact import redact
+from contracts.report._schema import validate_conformance
 
 __all__ = ["dumps", "write_json"]
 
-_TOP = ("schema_version", "suite", "target", "run", "requests", "verdict", "exit_code", "counts", "clauses",
-        "observations", "flakiness", "restore", "baseline", "waivers", "mutants")
-_CLAUSE = ("id", "title", "area", "kind", "source", "where", "check", "verdict", "reason", "requests",
-           "first_failure_after", "duration_s", "failures", "waiver")
-_FAILURE = ("message", "expected", "actual", "request", "response", "reproducer", "seed", "example")
-_OBSERVATION = ("id", "clause", "question", "request", "status", "value", "summary")
+
+def dumps(doc: Conformance | Mapping[str, Any]) -> str:
+    model = doc if isinstance(doc, Conformance) else validate_conformance(doc, source="run result")
+    return json.dumps(redact(model.dump()), indent=2, ensure_ascii=False) + "\n"
 
 
-def _ordered(obj: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
-    """Known keys in the documented order, then any others alphabetically."""
-    out = {k: obj[k] for k in order if k in obj}
-    out.update({k: obj[k] for k in sorted(obj) if k not in out})
-    return out
-
-
-def dumps(doc: dict[str, Any]) -> str:
-    doc = redact(doc)
-    doc["clauses"] = [
-        _ordered({**c, "failures": [_ordered(f, _FAILURE) for f in c.get("failures", [])]}, _CLAUSE)
-        for c in doc.get("clauses", [])
-    ]
-    doc["observations"] = [_ordered(o, _OBSERVATION) for o in doc.get("observations", [])]
-    return json.dumps(_ordered(doc, _TOP), indent=2, ensure_ascii=False) + "\n"
-
-
-def write_json(doc: dict[str, Any], dir: str | Path) -> Path:
+def write_json(doc: Conformance | Mapping[str, Any], dir: str | Path) -> Path:
     """Write ``conformance.json`` into ``dir`` (created if needed) and return its path."""
     path = Path(dir) / "conformance.json"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contracts.document import recount
 from contracts.report._errors import ReportError
-from contracts.report._verdict import recount
 
 __all__ = ["Waiver", "apply_waivers", "load_waivers"]
 
@@ -133,4 +133,4 @@ def apply_waivers(doc: dict[str, Any], waivers: Sequence[Waiver] | Iterable[Waiv
             applied.append(entry)
         else:
             unused.append(entry)
-    recount(doc)
+    doc["counts"] = recount(doc)

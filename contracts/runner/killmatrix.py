@@ -30,11 +30,7 @@ def _run(mutant: str | None, *, profile: str, seed: int, report_dir: Path,
 
     cfg = load_config(env={}, profile=profile, seed=seed, report_dir=report_dir, mutant=mutant,
                       timeout_s=MATRIX_TIMEOUT_S, example_db="none")
-    doc = execute(cfg).doc
-    if baseline is not None:
-        doc["baseline"] = report.compare_baseline(doc, baseline)
-    report.finalize(doc)
-    return doc
+    return report.finish(execute(cfg).document, baseline=baseline).dump()
 
 
 def kill(doc: dict[str, Any], mutant: str) -> dict[str, Any]:

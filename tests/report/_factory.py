@@ -1,4 +1,8 @@
-"""Small builders of conformance documents (schema "1") for the report tests."""
+"""Small builders of conformance documents (schema "1") for the report tests.
+
+Every part is built through the models of :mod:`contracts.document` (so a builder cannot drift from the
+shape) and returned as plain JSON data, which the tests then bend into the case they need.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import copy
 from typing import Any
 
 from contracts.catalogue import CATALOGUE
+from contracts.document import Clause, Conformance, Failure, HttpRequest, HttpResponse, Observation, judge
 
 BASE_URL = "http://127.0.0.1:8080"
 URL = f"{BASE_URL}/api/relay/rest/sip_profile"
@@ -22,24 +27,20 @@ def failure(message: str = "PUT with an unsupported codec was accepted", *, body
     headers = {"Content-Type": "application/json"}
     if auth is not None:
         headers["Authorization"] = auth
-    return {
-        "message": message,
-        "expected": expected,
-        "actual": actual,
-        "request": {"method": "PUT", "url": URL, "headers": headers,
-                    "body": body if body is not None else {"default_codecs": ["G729"]}},
-        "response": {"status": 201, "headers": {"content-type": "application/json"},
-                     "body": '{"domain": null, "default_codecs": ["G729"]}'},
-        "reproducer": reproducer,
-        "seed": 123,
-        "example": "{'default_codecs': ['G729']}",
-    }
+    return Failure(
+        message=message, expected=expected, actual=actual,
+        request=HttpRequest(method="PUT", url=URL, headers=headers,
+                            body=body if body is not None else {"default_codecs": ["G729"]}),
+        response=HttpResponse(status=201, headers={"content-type": "application/json"},
+                              body='{"domain": null, "default_codecs": ["G729"]}'),
+        reproducer=reproducer, seed=123, example="{'default_codecs': ['G729']}",
+    ).dump()
 
 
 def clause(cid: str, verdict: str = "pass", *, failures: list[dict[str, Any]] | None = None,
            reason: str = "", area: str | None = None, title: str | None = None) -> dict[str, Any]:
     known = {c.id: c for c in CATALOGUE}.get(cid)
-    return {
+    return Clause.model_validate({
         "id": cid,
         "title": title or (known.title if known else f"Title of {cid}"),
         "area": area or (known.area if known else "protocol"),
@@ -54,20 +55,17 @@ def clause(cid: str, verdict: str = "pass", *, failures: list[dict[str, Any]] | 
         "duration_s": 0.4,
         "failures": failures if failures is not None else ([failure()] if verdict == "fail" else []),
         "waiver": None,
-    }
+    }).dump()
 
 
 def observation(oid: str, value: Any = None, *, status: int = 422, clause_id: str = "SP-CODEC-005",
                 summary: str | None = None) -> dict[str, Any]:
-    return {
-        "id": oid,
-        "clause": clause_id,
-        "question": f"What happens for {oid}?",
-        "request": {"method": "PUT", "url": URL, "body": {"default_codecs": ["opus"]}},
-        "status": status,
-        "value": value if value is not None else {"accepted": False},
-        "summary": summary or f"{oid}: status {status}",
-    }
+    return Observation(
+        id=oid, clause=clause_id, question=f"What happens for {oid}?",
+        request=HttpRequest(method="PUT", url=URL, body={"default_codecs": ["opus"]}),
+        status=status, value=value if value is not None else {"accepted": False},
+        summary=summary or f"{oid}: status {status}",
+    ).dump()
 
 
 def doc(*, verdicts: dict[str, str] | None = None, observations: list[dict[str, Any]] | None = None,
@@ -82,10 +80,7 @@ def doc(*, verdicts: dict[str, str] | None = None, observations: list[dict[str, 
         if v != "-":
             clauses.append(clause(known.id, v, reason="" if v in ("pass", "fail") else f"why {v}"))
     clauses += [clause(cid, v) for cid, v in verdicts.items()]
-    counts = dict.fromkeys(("pass", "fail", "inconclusive", "error", "skipped", "waived"), 0)
-    for c in clauses:
-        counts[c["verdict"]] += 1
-    return {
+    data: dict[str, Any] = {
         "schema_version": "1",
         "suite": {"name": "sip-profile-contracts", "version": "0.1.0", "spec_sha256": spec_sha256},
         "target": {"kind": "mock", "host": host, "base_url": BASE_URL},
@@ -95,9 +90,6 @@ def doc(*, verdicts: dict[str, str] | None = None, observations: list[dict[str, 
         "requests": {"total": 212, "by_method": {"GET": 80, "PUT": 130, "POST": 2}, "budget": 300,
                      "retries": 3, "flaky": {"429": 2, "503": 1, "connect": 0, "timeout": 0, "dropped": 0,
                                              "500-recovered": 0}},
-        "verdict": "pass",
-        "exit_code": 0,
-        "counts": counts,
         "clauses": clauses,
         "observations": copy.deepcopy(observations) if observations is not None else [
             observation("OBS-CODEC-CASE", summary="lower-case 'opus' rejected (422)"),
@@ -108,6 +100,8 @@ def doc(*, verdicts: dict[str, str] | None = None, observations: list[dict[str, 
         "baseline": None,
         "waivers": {"applied": [], "expired": []},
     }
+    counts, verdict, code = judge(data)  # as the runner does: no placeholder verdict
+    return Conformance.model_validate({**data, "counts": counts, "verdict": verdict, "exit_code": code}).dump()
 
 
 def passing() -> dict[str, Any]:

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from contracts.report import apply_waivers, compare_baseline, finalize
+from contracts.report import finish
 
 from . import _factory as F
 
@@ -14,23 +14,16 @@ TODAY = dt.date(2025, 3, 4)
 
 @pytest.fixture
 def passing_doc() -> dict[str, Any]:
-    d = F.passing()
-    finalize(d)
-    return d
+    return finish(F.passing(), today=TODAY).dump()
 
 
 @pytest.fixture
 def failing_doc() -> dict[str, Any]:
-    d = F.failing()
-    finalize(d)
-    return d
+    return finish(F.failing(), today=TODAY).dump()
 
 
 @pytest.fixture
 def regression_doc() -> dict[str, Any]:
     """A run compared with a baseline: regressions, a fix, drift, new and gone entries."""
     now, base = F.baseline_pair()
-    compare_baseline(now, base, path="reports/previous/conformance.json")
-    apply_waivers(now, [], TODAY)
-    finalize(now)
-    return now
+    return finish(now, baseline=base, baseline_path="reports/previous/conformance.json", today=TODAY).dump()

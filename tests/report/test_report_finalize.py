@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import types
 from typing import Any
 
 import pytest
 
-from contracts.report import Waiver, apply_waivers, compare_baseline, finalize
+from contracts.document import Conformance
+from contracts.report import ReportError, Waiver, apply_waivers, compare_baseline, finalize, finish
 
 from . import _factory as F
 from .conftest import TODAY
 
 
 def _final(d: dict[str, Any]) -> tuple[str, int]:
-    finalize(d)
-    return d["verdict"], d["exit_code"]
+    done = finish(d, today=TODAY)
+    return done.verdict, int(done.exit_code)
 
 
 @pytest.mark.parametrize(("verdicts", "expected"), [
@@ -29,13 +32,14 @@ def test_exit_codes_from_clause_verdicts(verdicts: dict[str, str], expected: tup
     assert _final(F.doc(verdicts=verdicts)) == expected
 
 
-def test_counts_are_recomputed() -> None:
+def test_counts_verdict_and_exit_code_are_recomputed() -> None:
     d = F.doc(verdicts={"SP-CODEC-003": "fail", "SP-AUTH-004": "skipped"})
-    d["counts"] = {"pass": 999}
-    finalize(d)
-    assert d["counts"] == {
+    d["counts"], d["verdict"], d["exit_code"] = {"pass": 999}, "pass", 0
+    done = finish(d, today=TODAY)
+    assert done.counts == {
         "pass": len(d["clauses"]) - 2, "fail": 1, "inconclusive": 0, "error": 0, "skipped": 1, "waived": 0,
     }
+    assert (done.verdict, done.exit_code) == ("fail", 1)
 
 
 def test_nothing_checked_is_inconclusive() -> None:
@@ -50,23 +54,29 @@ def test_nothing_checked_is_inconclusive() -> None:
 def test_unwaived_drift_fails_a_run_whose_clauses_all_pass() -> None:
     before = F.doc(observations=[F.observation("OBS-A", {"a": 1})])
     now = F.doc(observations=[F.observation("OBS-A", {"a": 2})])
-    compare_baseline(now, before)
-    assert _final(now) == ("fail", 1)
+    done = finish(now, baseline=before, today=TODAY)
+    assert (done.verdict, done.exit_code) == ("fail", 1)
+    assert done.baseline is not None and [d.id for d in done.baseline.observations.changed] == ["OBS-A"]
 
 
 def test_waived_drift_does_not_fail() -> None:
     before = F.doc(observations=[F.observation("OBS-A", {"a": 1})])
     now = F.doc(observations=[F.observation("OBS-A", {"a": 2})])
-    compare_baseline(now, before)
-    apply_waivers(now, [Waiver("OBS-A", "r", dt.date(2027, 1, 1))], TODAY)
-    assert _final(now) == ("pass", 0)
+    done = finish(now, baseline=before, waivers=[Waiver("OBS-A", "r", dt.date(2027, 1, 1))], today=TODAY)
+    assert (done.verdict, done.exit_code) == ("pass", 0)
+    assert [w.id for w in done.waivers.applied] == ["OBS-A"]
+
+
+def test_an_expired_waiver_waives_nothing() -> None:
+    d = F.doc(verdicts={"SP-CODEC-003": "fail"})
+    done = finish(d, waivers=[Waiver("SP-CODEC-003", "r", TODAY - dt.timedelta(days=1))], today=TODAY)
+    assert (done.verdict, [w.id for w in done.waivers.expired]) == ("fail", ["SP-CODEC-003"])
 
 
 def test_new_and_gone_observations_are_not_drift() -> None:
     before = F.doc(observations=[F.observation("OBS-GONE")])
     now = F.doc(observations=[F.observation("OBS-NEW")])
-    compare_baseline(now, before)
-    assert _final(now) == ("pass", 0)
+    assert finish(now, baseline=before, today=TODAY).verdict == "pass"
 
 
 def test_regression_fails(regression_doc: dict[str, Any]) -> None:
@@ -78,7 +88,51 @@ def test_a_failed_restore_is_an_error_with_exit_1(verdicts: dict[str, str]) -> N
     assert _final(F.doc(verdicts=verdicts, restore="failed")) == ("error", 1)
 
 
-def test_finalize_is_idempotent(regression_doc: dict[str, Any]) -> None:
-    before = (regression_doc["verdict"], regression_doc["exit_code"], dict(regression_doc["counts"]))
-    finalize(regression_doc)
-    assert (regression_doc["verdict"], regression_doc["exit_code"], regression_doc["counts"]) == before
+def test_finish_is_idempotent(regression_doc: dict[str, Any]) -> None:
+    again = finish(regression_doc, today=TODAY)
+    assert (again.verdict, again.exit_code, again.counts) == (
+        regression_doc["verdict"], regression_doc["exit_code"], regression_doc["counts"])
+
+
+def test_finish_is_the_steps_in_order() -> None:
+    """finish == compare_baseline, apply_waivers, finalize (what the CLI did by hand before)."""
+    now, base = F.baseline_pair()
+    waivers = [Waiver("SP-PROTO-002", "SW-1", dt.date(2027, 1, 1))]
+    done = finish(now, baseline=base, baseline_path="prev/conformance.json", waivers=waivers, today=TODAY)
+    by_hand = F.baseline_pair()[0]
+    compare_baseline(by_hand, base, path="prev/conformance.json")
+    apply_waivers(by_hand, waivers, TODAY)
+    finalize(by_hand)
+    assert done.dump() == Conformance.model_validate(by_hand).dump()
+    assert done.baseline is not None and done.baseline.path == "prev/conformance.json"
+
+
+def test_finish_rejects_a_malformed_document_or_baseline() -> None:
+    d = F.passing()
+    d["clauses"][0]["verdict"] = "maybe"
+    with pytest.raises(ReportError, match=r"^run result: invalid at clauses\[0\]\.verdict"):
+        finish(d)
+    with pytest.raises(ReportError, match=r"^baseline: invalid at clauses\[0\]\.verdict"):
+        finish(F.passing(), baseline=d)
+
+
+def test_finish_groups_root_causes_with_the_hook_when_it_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def root_causes(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        seen.append(doc["verdict"])
+        return [{"id": "RC1", "summary": "PUT answers 201 instead of 422", "clauses": ["SP-CODEC-003"],
+                 "observations": []}]
+
+    hook = types.ModuleType("contracts.report._causes")
+    hook.root_causes = root_causes  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "contracts.report._causes", hook)
+    done = finish(F.doc(verdicts={"SP-CODEC-003": "fail"}), today=TODAY)
+    assert seen and [(c.id, c.clauses) for c in done.root_causes] == [("RC1", ["SP-CODEC-003"])]
+    assert done.dump()["root_causes"][0]["summary"] == "PUT answers 201 instead of 422"
+
+
+def test_finish_works_without_the_root_cause_hook(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "contracts.report._causes", None)  # import fails: not installed
+    done = finish(F.doc(verdicts={"SP-CODEC-003": "fail"}), today=TODAY)
+    assert done.verdict == "fail" and "root_causes" not in done.dump()

@@ -6,9 +6,15 @@ from typing import Any
 
 import pytest
 
-from contracts.report import SCHEMA, SCHEMA_VERSION, ReportError, load_conformance, validate_conformance
+from contracts.document import Conformance
+from contracts.report import (
+    SCHEMA, SCHEMA_VERSION, ReportError, finish, load_conformance, rerender, validate_conformance, write_json,
+)
 
 from . import _factory as F
+
+#: Written by the previous, hand-described version (a mutant run against a baseline, with waivers), trimmed.
+V1 = Path(__file__).parent / "fixtures" / "v1_conformance.json"
 
 
 def _write(tmp_path: Path, content: Any) -> Path:
@@ -30,21 +36,57 @@ def test_a_valid_document_loads_and_gets_defaults(tmp_path: Path) -> None:
     d = F.passing()
     del d["baseline"], d["waivers"], d["flakiness"]
     doc = load_conformance(_write(tmp_path, d))
-    assert doc["baseline"] is None
-    assert doc["waivers"] == {"applied": [], "expired": []}
-    assert doc["flakiness"] == []
+    assert isinstance(doc, Conformance)
+    assert doc.baseline is None and doc.flakiness == []
+    plain = doc.dump()
+    assert plain["baseline"] is None
+    assert plain["waivers"] == {"applied": [], "expired": []}
+    assert plain["flakiness"] == []
 
 
-def test_the_schema_is_version_1() -> None:
+def test_the_schema_is_version_1_and_generated_from_the_models() -> None:
     assert SCHEMA_VERSION == "1"
-    assert SCHEMA["properties"]["schema_version"] == {"const": "1"}
+    assert SCHEMA["properties"]["schema_version"]["const"] == "1"
+    assert SCHEMA == {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                      **Conformance.model_json_schema(by_alias=True)}
 
 
-def test_unknown_keys_are_accepted_so_additive_changes_keep_version_1(tmp_path: Path) -> None:
+def test_the_exported_schema_accepts_a_real_document_and_rejects_a_bad_one() -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    d = json.loads(V1.read_text(encoding="utf-8"))
+    assert list(validator.iter_errors(d)) == []
+    d["clauses"][0]["verdict"] = "maybe"
+    assert [list(e.absolute_path) for e in validator.iter_errors(d)] == [["clauses", 0, "verdict"]]
+
+
+def test_unknown_keys_are_accepted_and_kept_so_additive_changes_keep_version_1(tmp_path: Path) -> None:
     d = F.passing()
     d["something_new"] = {"x": 1}
+    d["a_newer_key"] = 2
     d["clauses"][0]["new_field"] = 3
-    load_conformance(_write(tmp_path, d))
+    doc = load_conformance(_write(tmp_path, d))
+    written = json.loads(write_json(doc, tmp_path / "out").read_text(encoding="utf-8"))
+    assert written["clauses"][0]["new_field"] == 3
+    assert list(written)[-2:] == ["a_newer_key", "something_new"]  # after the known keys, alphabetically
+
+
+def test_a_v1_document_of_the_previous_version_loads_and_is_written_back_byte_for_byte(tmp_path: Path) -> None:
+    doc = load_conformance(V1)
+    assert (doc.verdict, doc.exit_code, doc.counts["waived"]) == ("fail", 1, 1)
+    assert doc.baseline is not None and doc.baseline.path == "/tmp/v1/conformance.json"
+    assert [c.id for c in doc.clauses if c.failures and c.failures[0].request is not None] == [
+        "SP-PROTO-003", "SP-PROTO-005", "SP-PROTO-007", "SP-CODEC-003"]
+    assert write_json(doc, tmp_path).read_text(encoding="utf-8") == V1.read_text(encoding="utf-8")
+
+
+def test_a_v1_document_finishes_to_the_same_verdict_and_rerenders(tmp_path: Path) -> None:
+    doc = load_conformance(V1)
+    again = finish(doc)
+    assert (again.verdict, again.exit_code, again.counts) == (doc.verdict, doc.exit_code, doc.counts)
+    paths = rerender(V1, tmp_path)
+    assert "SP-PROTO-003" in paths["markdown"].read_text(encoding="utf-8")
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -99,8 +141,16 @@ def test_duplicate_clause(tmp_path: Path) -> None:
     assert "appears more than once" in _error(_write(tmp_path, d))
 
 
+def test_missing_nested_key_names_the_place(tmp_path: Path) -> None:
+    d = F.failing()
+    n = next(i for i, c in enumerate(d["clauses"]) if c["failures"])
+    del d["clauses"][n]["failures"][0]["message"]
+    message = _error(_write(tmp_path, d))
+    assert f"invalid at clauses[{n}].failures[0]: missing key 'message'" in message
+
+
 def test_validate_a_dict_directly() -> None:
-    validate_conformance(F.failing())
+    assert isinstance(validate_conformance(F.failing()), Conformance)
     with pytest.raises(ReportError, match=r"engine: invalid at target\.kind"):
         d = F.passing()
         d["target"]["kind"] = "ftp"

@@ -89,9 +89,7 @@ def run_http(space: MockSpace, url: str, report_dir: Path, *, writes: bool = Tru
                       allow_writes=host_of(url) if writes else None, example_db="none",
                       **options)
     outcome = execute(cfg)
-    doc = outcome.doc
-    report.finalize(doc)
-    return Run(doc=doc, outcome=outcome)
+    return Run(doc=report.finish(outcome.document).dump(), outcome=outcome)
 
 
 def clean_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
