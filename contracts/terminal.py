@@ -58,7 +58,8 @@ class ProgressPrinter:
             self._status.stop()
             self._status = None
         style = _STYLE.get(result.verdict, "")
-        reason = scrub_text(result.reason or "", self.cfg.target.secrets()) if result.verdict != "pass" else ""
+        secrets = self.cfg.target.secrets()
+        reason = "" if result.verdict == "pass" else scrub_text(result.reason or "", secrets)
         if reason and result.verdict == "skipped":
             first = self._reasons.setdefault(reason, clause.id)
             if first != clause.id:  # said once; the closing lines give the count

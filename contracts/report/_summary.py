@@ -75,7 +75,8 @@ def causes_sentence(doc: Mapping[str, Any]) -> str:
 
 def cause_of(doc: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """Clause or observation ID -> the root cause that explains it."""
-    return {fid: c for c in causes(doc) for fid in [*(c.get("clauses") or []), *(c.get("observations") or [])]}
+    return {fid: c for c in causes(doc)
+            for fid in [*(c.get("clauses") or []), *(c.get("observations") or [])]}
 
 
 def restore_subject(doc: Mapping[str, Any]) -> str:
@@ -160,7 +161,7 @@ def jsonish(text: str) -> str:
 
 
 def compact(value: Any, limit: int = 160) -> str:
-    """A value on one line: strings as they are (Python literals as JSON), the rest as compact JSON; trimmed."""
+    """A value on one line: strings as they are (Python literals as JSON), the rest compact JSON; trimmed."""
     parsed = parse_value(value)
     if isinstance(parsed, str):
         text = jsonish(parsed)

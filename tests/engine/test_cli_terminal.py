@@ -133,7 +133,8 @@ def test_progress_gives_a_skip_reason_once(tmp_path: Path) -> None:
 
 def test_an_interruption_and_the_restore_are_said() -> None:
     doc = _doc(run={"duration_s": 1.0, "interrupted": "interrupted (SIGINT)", "command": None},
-               restore={"status": "restored", "projects": ["primary"], "detail": "every writable field verified"})
+               restore={"status": "restored", "projects": ["primary"],
+                        "detail": "every writable field verified"})
     lines = [text for _, text in result_lines(doc, {}, snapshot=Path("s.json"))]
     assert any(line.startswith("INTERRUPTED: interrupted (SIGINT)") for line in lines)
     assert "restore: project(s) primary restored and verified (every writable field verified)" in lines

@@ -20,7 +20,8 @@ from contracts.runner import execute
 SEED = 7
 
 
-def _run(tmp: Path, *, mutant: str | None = None, transport: httpx.BaseTransport | None = None) -> dict[str, Any]:
+def _run(tmp: Path, *, mutant: str | None = None,
+         transport: httpx.BaseTransport | None = None) -> dict[str, Any]:
     cfg = load_config(env={}, seed=SEED, report_dir=tmp, example_db="none", mutant=mutant)
     return execute(cfg, transport=transport).doc
 
