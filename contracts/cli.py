@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("path")
     report.add_argument("--out", help="output dir (default: the file's dir)")
 
+    sub.add_parser("schema", help="print the JSON Schema of conformance.json (generated from the models)")
+
     restore = sub.add_parser("restore", help="put a snapshot.json back on the target")
     restore.add_argument("path")
     restore.add_argument("--allow-writes", metavar="HOST")
@@ -129,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         handler = {"run": cmd_run, "mock": cmd_mock, "clauses": cmd_clauses, "report": cmd_report,
-                   "restore": cmd_restore, "mutants": cmd_mutants,
+                   "restore": cmd_restore, "mutants": cmd_mutants, "schema": cmd_schema,
                    "docs-diff": cmd_docs_diff}[args.command]
         return handler(args)
     except ConfigError as exc:
@@ -317,6 +319,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise ConfigError(str(exc)) from None
     for name, path in sorted(paths.items()):
         print(f"{name}: {path}")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from contracts.document import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
     return EXIT_OK
 
 

@@ -37,7 +37,8 @@ IdText = Annotated[str, Field(min_length=1)]
 class _Part(BaseModel):
     """A part of the document: unknown keys kept; optional keys never set are not written."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=True,
+                              use_attribute_docstrings=True)
     _always: ClassVar[frozenset[str]] = frozenset()
 
     def dump(self) -> dict[str, Any]:
@@ -56,40 +57,61 @@ class _Part(BaseModel):
 
 
 class Suite(_Part):
+    """The suite that produced the document."""
+
     name: str
     version: str
     spec_sha256: str | None = None
+    """SHA-256 of the OpenAPI fragment the run used"""
     python: str | None = None
+    """the Python version of the run"""
 
 
 class Target(_Part):
+    """What was tested. Never credentials."""
+
     kind: Literal["mock", "http"]
     host: str
+    """e.g. `example.signalwire.com`, `127.0.0.1:8080`, `embedded-mock`"""
     base_url: str | None = None
-    insecure_http: bool | None = None  #: plain http to a public host was allowed (--insecure-http)
-    mutant: str | None = None  #: set for the embedded mock only (null: the faithful mock)
+    insecure_http: bool | None = None
+    """plain http to a public host was allowed (`--insecure-http`)"""
+    mutant: str | None = None
+    """the embedded mock's mutant (null: the faithful mock); present for the embedded mock only"""
 
 
 class Run(_Part):
+    """When and how the run was made."""
+
     seed: int | None = None
     profile: str | None = None
+    """`quick` or `deep`"""
     started_at: str
+    """ISO-8601, UTC"""
     finished_at: str | None = None
     duration_s: Seconds | None = None
     writes_allowed: bool | None = None
     command: str | None = None
-    interrupted: str | None = None  #: why the run stopped early, if it did
+    """the command line that reproduces the run"""
+    interrupted: str | None = None
+    """why the run stopped early (Ctrl-C, the target stopped answering), or null"""
 
 
 class Requests(_Part):
+    """Requests the run made."""
+
     total: Count
     by_method: dict[str, Count] = {}
+    """e.g. `{"GET": 80, "PUT": 130}`"""
     budget: Count | None = None
     retries: Count | None = None
     flaky: dict[str, Count] = {}
+    """transient faults by kind: `429`, `503`, `connect`, `timeout`, `dropped`, `500-recovered`"""
 
 
 class HttpRequest(_Part):
+    """A request as sent (credentials redacted)."""
+
     method: str
     url: str
     headers: dict[str, str] = {}
@@ -97,7 +119,10 @@ class HttpRequest(_Part):
 
 
 class HttpResponse(_Part):
+    """A response as received (body trimmed text)."""
+
     status: int | None = None
+    """null: no answer"""
     headers: dict[str, str] = {}
     body: Any = None
 
@@ -106,36 +131,53 @@ class Failure(_Part):
     """One counter-example: what was sent, what came back, and how to replay it."""
 
     message: str
+    """one line"""
     expected: Any = None
     actual: Any = None
     request: HttpRequest | None = None
     response: HttpResponse | None = None
     reproducer: str | None = None
+    """a `curl` command; credentials by variable name only"""
     seed: int | None = None
     example: str | None = None
+    """the minimal example, as text"""
 
 
 class WaiverRef(_Part):
+    """The waiver that applied to a clause or a drift."""
+
     reason: str
     expires: str
+    """YYYY-MM-DD, live up to and including that day"""
 
 
 class Clause(_Part):
+    """One clause of the catalogue and its verdict."""
+
     _always = frozenset({"failures", "waiver"})
 
     id: IdText
+    """stable clause ID, e.g. `SP-CODEC-003`"""
     title: str
     area: str
+    """`protocol`, `auth`, `codecs`, `ciphers`, `encryption`, `send_as`, `identifier`, `state`"""
     kind: Literal["documented", "observed"]
+    """`documented` (asserted) or `observed` (recorded, compared with the baseline)"""
     source: str | None = None
+    """the documentation sentence the clause enforces, quoted"""
     where: str | None = None
+    """the document it is quoted from"""
     check: str | None = None
+    """the implementing function, `module:function`"""
     verdict: ClauseVerdict
     reason: str | None = None
+    """one line: why skipped, inconclusive or erroring (for an observed clause: what it recorded)"""
     requests: Count | None = None
     first_failure_after: Count | None = None
+    """requests made before the first failure was seen"""
     duration_s: Seconds | None = None
     failures: list[Failure] = []
+    """kept when the clause is waived"""
     waiver: WaiverRef | None = None
 
 
@@ -143,27 +185,39 @@ class Observation(_Part):
     """What an undocumented point did (compared with the baseline, never judged)."""
 
     id: IdText
+    """stable ID, e.g. `OBS-CODEC-CASE`"""
     clause: str
+    """the observed clause it belongs to"""
     question: str | None = None
     request: HttpRequest | None = None
     status: int | None
+    """HTTP status seen (null: no answer)"""
     value: Any
+    """what was observed; compared with the baseline as canonical JSON"""
     summary: str | None = None
+    """the answer in a few words, e.g. `lower-case 'opus' rejected (422)`"""
 
 
 class Flaky(_Part):
+    """One kind of transient fault seen during the run."""
+
     kind: str
     count: Count
     recovered: bool | None = None
 
 
 class Restore(_Part):
+    """Whether every profile written was put back as found."""
+
     status: Literal["restored", "failed", "not-needed"]
     projects: list[str] = []
+    """which projects were written to"""
     detail: str | None = None
 
 
 class BaselineClauses(_Part):
+    """Each clause of this run in exactly one of the first four lists; `new`/`gone` in addition."""
+
     regression: list[str] = []
     fixed: list[str] = []
     still_failing: list[str] = Field(default=[], alias="still-failing")
@@ -173,6 +227,8 @@ class BaselineClauses(_Part):
 
 
 class Observed(_Part):
+    """One side of a drift."""
+
     status: int | None = None
     value: Any = None
     summary: str | None = None
@@ -191,6 +247,8 @@ class Drift(_Part):
 
 
 class BaselineObservations(_Part):
+    """Observations compared on `status` and `value` as canonical JSON."""
+
     changed: list[Drift] = []
     unchanged: list[str] = []
     new: list[str] = []
@@ -198,6 +256,8 @@ class BaselineObservations(_Part):
 
 
 class BaselineComparison(_Part):
+    """This run compared with a baseline run (`run --baseline`)."""
+
     path: str | None = None
     baseline_started_at: str | None = None
     baseline_target: str | None = None
@@ -205,54 +265,70 @@ class BaselineComparison(_Part):
     clauses: BaselineClauses = Field(default_factory=BaselineClauses)
     observations: BaselineObservations = Field(default_factory=BaselineObservations)
     warnings: list[str] = []
+    """another target host, OpenAPI fragment or profile than the baseline's"""
 
 
 class WaiverEntry(_Part):
+    """One entry of the waiver file."""
+
     id: str
     reason: str
     expires: str
 
 
 class Waivers(_Part):
+    """What the waiver file did in this run."""
+
     _always = frozenset({"applied", "expired"})
 
     applied: list[WaiverEntry] = []
     expired: list[WaiverEntry] = []
-    unused: list[WaiverEntry] = []  #: live waivers that matched nothing
+    unused: list[WaiverEntry] = []
+    """live waivers that matched nothing (the clause passes again, the observation did not drift)"""
 
 
 class MutantRow(_Part):
-    """One row of the kill matrix (``sip-contracts mutants``)."""
+    """One row of the kill matrix (`sip-contracts mutants`)."""
 
     mutant: str
     verdict: str
+    """`killed` or `survived`"""
     exit_code: int | None = None
     caught_by: list[str] | None = None
+    """clause IDs (failing first), `drift:OBS-…`, or why the run was inconclusive"""
     requests_to_first_failure: int | None = None
     requests: Count | None = None
     duration_s: Seconds | None = None
 
 
 class DocumentationDifference(_Part):
+    """One difference between the fragment and the published description."""
+
     id: str
     status: Literal["known", "stale"]
     what: str | None = None
     upstream: str
     fragment: str
     reason: str | None = None
+    """why the difference is known"""
 
 
 class Documentation(_Part):
-    """``run --docs-upstream``: the fragment against SignalWire's published description (informational)."""
+    """`run --docs-upstream`: the fragment against SignalWire's published description (what
+    `docs-diff --json` prints). Informational: never changes `verdict` or `exit_code`."""
 
     status: Literal["ok", "stale", "malformed", "unavailable"]
+    """ok: every difference known"""
     exit_code: int | None = None
+    """docs-diff's own: 0 ok, 1 stale, 2 malformed, 3 unavailable"""
     upstream: str
     source: str | None = None
+    """`file`, `network`, `cache` (the fetch failed; the cached copy was used) or null"""
     fetched_at: str | None = None
     sha256: str | None = None
     message: str | None = None
     counts: dict[str, Any] | None = None
+    """`{"known": 20, "stale": 0}`"""
     differences: list[DocumentationDifference]
     duration_s: Seconds | None = None
 
@@ -261,7 +337,8 @@ class RootCause(_Part):
     """Findings that share one distinguishing fact: one change to fix, reported once."""
 
     id: str
-    summary: str  #: one line
+    summary: str
+    """one line"""
     clauses: list[str] = []
     observations: list[str] = []
 
@@ -273,22 +350,34 @@ class Conformance(_Part):
     model_config = ConfigDict(title="sip-profile-contracts conformance document")
 
     schema_version: Literal["1"]
+    """this format"""
     suite: Suite
     target: Target
     run: Run
     requests: Requests
     verdict: RunVerdict
+    """see Exit status for the order in which it is computed"""
     exit_code: ExitCode
+    """0, 1, 3 or 4 (see Exit status)"""
     counts: dict[str, Count]
+    """clauses per verdict: `pass`, `fail`, `inconclusive`, `error`, `skipped`, `waived`"""
     clauses: list[Clause]
+    """one entry per clause, in catalogue order"""
     observations: list[Observation]
+    """one entry per observation"""
     flakiness: list[Flaky] = []
+    """one entry per kind of transient fault (default `[]`)"""
     restore: Restore
     baseline: BaselineComparison | None = None
+    """the comparison with `run --baseline` (default null)"""
     waivers: Waivers = Field(default_factory=Waivers)
+    """what the waiver file did"""
     mutants: list[MutantRow] | None = None
+    """the kill matrix of a mutation run"""
     documentation: Documentation | None = None
+    """only with `run --docs-upstream`"""
     root_causes: list[RootCause] = []
+    """failures and drift grouped by the one change that explains them"""
 
 
 def json_schema() -> dict[str, Any]:

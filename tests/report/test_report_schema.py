@@ -8,7 +8,14 @@ import pytest
 
 from contracts.document import Conformance
 from contracts.report import (
-    SCHEMA, SCHEMA_VERSION, ReportError, finish, load_conformance, rerender, validate_conformance, write_json,
+    SCHEMA,
+    SCHEMA_VERSION,
+    ReportError,
+    finish,
+    load_conformance,
+    rerender,
+    validate_conformance,
+    write_json,
 )
 
 from . import _factory as F
@@ -47,8 +54,8 @@ def test_a_valid_document_loads_and_gets_defaults(tmp_path: Path) -> None:
 def test_the_schema_is_version_1_and_generated_from_the_models() -> None:
     assert SCHEMA_VERSION == "1"
     assert SCHEMA["properties"]["schema_version"]["const"] == "1"
-    assert SCHEMA == {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                      **Conformance.model_json_schema(by_alias=True)}
+    assert {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                      **Conformance.model_json_schema(by_alias=True)} == SCHEMA
 
 
 def test_the_exported_schema_accepts_a_real_document_and_rejects_a_bad_one() -> None:
@@ -72,7 +79,7 @@ def test_unknown_keys_are_accepted_and_kept_so_additive_changes_keep_version_1(t
     assert list(written)[-2:] == ["a_newer_key", "something_new"]  # after the known keys, alphabetically
 
 
-def test_a_v1_document_of_the_previous_version_loads_and_is_written_back_byte_for_byte(tmp_path: Path) -> None:
+def test_a_v1_document_of_the_previous_version_loads_and_is_written_back_unchanged(tmp_path: Path) -> None:
     doc = load_conformance(V1)
     assert (doc.verdict, doc.exit_code, doc.counts["waived"]) == ("fail", 1, 1)
     assert doc.baseline is not None and doc.baseline.path == "/tmp/v1/conformance.json"
@@ -155,3 +162,20 @@ def test_validate_a_dict_directly() -> None:
         d = F.passing()
         d["target"]["kind"] = "ftp"
         validate_conformance(d, source="engine")
+
+
+def test_the_readme_field_reference_is_the_generated_one() -> None:
+    from contracts.report._reference import BEGIN, END, field_reference
+
+    readme = (Path(__file__).parents[2] / "reports" / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index(BEGIN), readme.index(END) + len(END)
+    assert readme[start:end] + "\n" == field_reference(), "run: python -m contracts.report._reference"
+    for key in ("`still-failing`", "`root_causes`", "`documentation`", "`first_failure_after`"):
+        assert key in field_reference()
+
+
+def test_sip_contracts_schema_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    from contracts.cli import main
+
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == SCHEMA
