@@ -4,6 +4,6 @@ are built on the same entry point."""
 
 from __future__ import annotations
 
-from contracts.runner._run import RunOutcome, execute, ordered_clauses
+from contracts.runner._run import Run, RunOutcome, execute, ordered_clauses
 
-__all__ = ["RunOutcome", "execute", "ordered_clauses"]
+__all__ = ["Run", "RunOutcome", "execute", "ordered_clauses"]

@@ -12,8 +12,10 @@ import platform
 import time
 import traceback
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any
 
 import httpx
@@ -31,7 +33,7 @@ from contracts.errors import NoAnswer, SkipClause, SuiteAbort, WriteBlocked
 from contracts.runner._rerun import rerun_command
 from contracts.spec import load_spec
 
-__all__ = ["RunOutcome", "execute", "ordered_clauses"]
+__all__ = ["Run", "RunOutcome", "execute", "ordered_clauses"]
 
 MAX_FAILURES_SHOWN = 3
 Progress = Callable[[int, int, Clause, ClauseResult | None], None]
@@ -133,67 +135,126 @@ def _judge_monitors(s: Session, results: dict[str, ClauseResult]) -> None:
         result.failures.extend(v.as_dict(s.cfg.seed) for v in seen[: max(0, room)])
 
 
+class Run:
+    """One run, step by step, so the CLI and the pytest plugin share one code path (and one safety).
+
+    ``start()`` installs the signal handling (SIGINT/SIGTERM -> KeyboardInterrupt, the stop flag),
+    ``run(clause)`` runs one clause (the snapshot hook saves each profile before its first write),
+    ``finish()`` restores every profile written, under the shield, then judges the monitors and builds the
+    document. As a context manager, leaving the block finishes the run, also on Ctrl-C (recorded as the
+    interruption and swallowed, as the CLI reports it) and on any other exception (re-raised after the
+    restore). ``clauses`` are the clauses the document covers (default: the whole catalogue); one never run
+    is inconclusive with the interruption as its reason.
+    """
+
+    def __init__(self, cfg: RunConfig, *, clauses: list[Clause] | None = None,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.cfg = cfg
+        self.clauses = ordered_clauses() if clauses is None else clauses
+        spec = load_spec()
+        self.space = None
+        if transport is None and cfg.target.kind == "mock":
+            transport, self.space = mock_transport(cfg)
+        self.client = client = build_client(cfg, transport)
+        self.session = session = Session(cfg, spec, client)
+        session.watchers = [(c.id, c.watch) for c in CATALOGUE if c.watch is not None]
+        session.observed_ids = frozenset(c.id for c in CATALOGUE if not c.documented)
+        self.snapshots = snapshots = SnapshotStore(cfg.report_dir / "snapshot.json", cfg.target)
+
+        def snapshot(who: str) -> None:
+            if who == "novoice":
+                return  # cannot be read by design; its writes are refused probes
+            got = client.request("GET", creds=session.creds(who))  # type: ignore[arg-type]
+            if got.status != 200 or not isinstance(got.json(), dict):
+                raise NoAnswer(f"could not snapshot the {who} profile before writing (GET answered "
+                               f"{got.status}); no write sent")
+            snapshots.save(who, got.json())
+
+        session.snapshot_hook = snapshot
+        self.results: dict[str, ClauseResult] = {}
+        self.interrupted: str | None = None
+        self.restore: dict[str, Any] = {"status": "not-needed", "projects": [],
+                                        "detail": "nothing was written"}
+        self._signals = ExitStack()
+        self._started_at, self._t0 = _now(), time.monotonic()
+        self._outcome: RunOutcome | None = None
+
+    def start(self) -> Run:
+        self._started_at, self._t0 = _now(), time.monotonic()
+        self._signals.enter_context(terminate_as_interrupt())
+        return self
+
+    def run(self, clause: Clause) -> ClauseResult:
+        """Run one clause; SuiteAbort (the target stopped answering) propagates: see :meth:`abort`."""
+        result = _run_clause(self.session, clause, clause.check)
+        _note_observations(self.session, clause, result)
+        self.results[clause.id] = result
+        return result
+
+    def abort(self, exc: SuiteAbort) -> None:
+        self.interrupted = f"the target stopped answering: {exc}"
+
+    def interrupt(self, exc: BaseException | None = None) -> None:
+        self.interrupted = f"interrupted ({exc or 'Ctrl-C'})"
+
+    @property
+    def finished(self) -> bool:
+        return self._outcome is not None
+
+    def finish(self) -> RunOutcome:
+        """Restore, judge, document; idempotent (the second call returns the first outcome)."""
+        if self._outcome is not None:
+            return self._outcome
+        try:
+            try:
+                self.client.on_exchange = None  # restore traffic is not judged by the clause monitors
+                with shielded():
+                    self.restore = restore_profiles(self.client, self.cfg.target, self.snapshots.profiles)
+                    if self.restore["status"] == "restored":
+                        self.snapshots.path.unlink(missing_ok=True)
+            finally:
+                self._signals.close()
+        finally:
+            self.client.close()
+        for clause in self.clauses:
+            self.results.setdefault(clause.id, ClauseResult(
+                id=clause.id, verdict="inconclusive", reason=self.interrupted or "not run"))
+        _judge_monitors(self.session, self.results)
+        doc = _document(self.cfg, self.session, self.clauses, self.results, self._started_at,
+                        time.monotonic() - self._t0, self.restore, self.interrupted)
+        if self.space is not None:
+            doc.target.mutant = self.cfg.mutant
+        self._outcome = RunOutcome(document=doc, session=self.session)
+        return self._outcome
+
+    def __enter__(self) -> Run:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> bool:
+        interrupted = kind is not None and issubclass(kind, KeyboardInterrupt)
+        if interrupted:
+            self.interrupt(exc)
+        self.finish()
+        return interrupted  # Ctrl-C is a recorded interruption, not an error
+
+
 def execute(cfg: RunConfig, *, transport: httpx.BaseTransport | None = None,
             progress: Progress | None = None) -> RunOutcome:
     """Run every clause against the configured target and return the conformance document."""
-    spec = load_spec()
-    space = None
-    if transport is None and cfg.target.kind == "mock":
-        transport, space = mock_transport(cfg)
-    client = build_client(cfg, transport)
-    session = Session(cfg, spec, client)
-    session.watchers = [(c.id, c.watch) for c in CATALOGUE if c.watch is not None]
-    session.observed_ids = frozenset(c.id for c in CATALOGUE if not c.documented)
-    snapshots = SnapshotStore(cfg.report_dir / "snapshot.json", cfg.target)
-
-    def snapshot(who: str) -> None:
-        if who == "novoice":
-            return  # cannot be read by design; its writes are refused probes
-        got = client.request("GET", creds=session.creds(who))  # type: ignore[arg-type]
-        if got.status != 200 or not isinstance(got.json(), dict):
-            raise NoAnswer(f"could not snapshot the {who} profile before writing (GET answered "
-                           f"{got.status}); no write sent")
-        snapshots.save(who, got.json())
-
-    session.snapshot_hook = snapshot
-    started_at, t0 = _now(), time.monotonic()
-    results: dict[str, ClauseResult] = {}
-    clauses = ordered_clauses()
-    interrupted: str | None = None
-    restore: dict[str, Any] = {"status": "not-needed", "projects": [], "detail": "nothing was written"}
-    try:
-        with terminate_as_interrupt():
+    with Run(cfg, transport=transport) as run:
+        clauses = run.clauses
+        for i, clause in enumerate(clauses, 1):
+            if progress:
+                progress(i, len(clauses), clause, None)
             try:
-                for i, clause in enumerate(clauses, 1):
-                    if progress:
-                        progress(i, len(clauses), clause, None)
-                    try:
-                        results[clause.id] = _run_clause(session, clause, clause.check)
-                        _note_observations(session, clause, results[clause.id])
-                    except SuiteAbort as exc:
-                        interrupted = f"the target stopped answering: {exc}"
-                        break
-                    if progress:
-                        progress(i, len(clauses), clause, results[clause.id])
-            except KeyboardInterrupt as exc:
-                interrupted = f"interrupted ({exc or 'Ctrl-C'})"
-            finally:
-                client.on_exchange = None  # restore traffic is not judged by the clause monitors
-                with shielded():
-                    restore = restore_profiles(client, cfg.target, snapshots.profiles)
-                    if restore["status"] == "restored":
-                        snapshots.path.unlink(missing_ok=True)
-    finally:
-        client.close()
-    for clause in clauses:
-        results.setdefault(clause.id, ClauseResult(
-            id=clause.id, verdict="inconclusive", reason=interrupted or "not run"))
-    _judge_monitors(session, results)
-    doc = _document(cfg, session, clauses, results, started_at, time.monotonic() - t0,
-                    restore, interrupted)
-    if space is not None:
-        doc.target.mutant = cfg.mutant
-    return RunOutcome(document=doc, session=session)
+                result = run.run(clause)
+            except SuiteAbort as exc:
+                run.abort(exc)
+                break
+            if progress:
+                progress(i, len(clauses), clause, result)
+    return run.finish()
 
 
 def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[str, ClauseResult],
