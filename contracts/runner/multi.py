@@ -1,4 +1,4 @@
-"""Several staging projects in one job: a TOML file of targets, sharded over pytest-xdist workers.
+"""Several staging projects in one job: a TOML file of targets, run by a pool of worker processes.
 
 The file names each target and the *names* of the environment variables that hold its credentials, never
 the credentials themselves::
@@ -14,36 +14,42 @@ Optional keys: ``secondary_project_env``/``secondary_token_env``, ``novoice_proj
 ``SIGNALWIRE_NOVOICE_*`` and ``SIGNALWIRE_TEST_NUMBERS``).
 
 :func:`run_targets` checks the file and every variable it names before any request (a one-line error and
-exit 2), then runs pytest on the packaged module ``contracts.runner._multi_tests`` with ``--dist loadgroup``:
-one test per target, each an ordinary ``sip-contracts run`` writing into ``report_dir/<name>/``. Targets
-share an ``xdist_group`` when they touch a common project (primary, secondary or no-Voice, on the same
-host), so two workers never write one project's singleton profile at the same time. The result is the
-worst exit code of the targets, in the order 2 > 1 > 4 > 3 > 0.
+exit 2), then runs the targets in worker processes: each target is an ordinary run of the suite whose
+document the caller finishes and writes into ``report_dir/<name>/``. Targets that touch a common project
+(primary, secondary or no-Voice, on the same host) form one group, run by one worker one after the other,
+so two workers never write one project's singleton profile at the same time. The result is the worst exit
+code of the targets, in the order 2 > 1 > 4 > 3 > 0.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import random
 import re
-import subprocess
 import sys
-import tempfile
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from contracts.engine.config import Credentials, Target, check_write_guard, resolve_effort, target_from_env
+from contracts.engine.config import (
+    Credentials,
+    RunConfig,
+    Target,
+    check_write_guard,
+    load_config,
+    resolve_effort,
+    target_from_env,
+)
 from contracts.errors import ConfigError
 
-__all__ = ["PLAN_VARIABLE", "TargetEntry", "load_targets", "run_planned", "run_targets", "worst"]
+__all__ = ["Finisher", "TargetEntry", "groups", "load_targets", "run_targets", "worst"]
 
-PLAN_VARIABLE = "SIP_CONTRACTS_MULTI_PLAN"
 EXIT_USAGE = 2
 #: Most severe first: a target that could not be configured, then violations, then inconclusive.
 SEVERITY = (2, 1, 4, 3, 0)
@@ -188,7 +194,7 @@ def _require_set(entry: TargetEntry, env: Mapping[str, str], where: str) -> None
 
 
 def groups(entries: Sequence[TargetEntry], env: Mapping[str, str]) -> dict[str, str]:
-    """Target name -> xdist group. Targets touching a common project (same host) share a group."""
+    """Target name -> group. Targets touching a common project (same host) share a group."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -206,7 +212,7 @@ def groups(entries: Sequence[TargetEntry], env: Mapping[str, str]) -> dict[str, 
     out = {}
     for name, keys in touched.items():
         root = find(keys[0])
-        # A digest, not the project id: group names appear in pytest's output.
+        # A digest, not the project id: group names may appear in output.
         out[name] = "project-" + hashlib.blake2b(root.encode(), digest_size=5).hexdigest()
     return out
 
@@ -219,6 +225,10 @@ def worst(codes: Sequence[int]) -> int:
 
 # -- running -----------------------------------------------------------------------------------------------
 
+#: Called in the calling process for each finished target: (entry, its run document, its baseline file or
+#: None) -> the target's exit code. The CLI passes one that finishes and writes the target's reports.
+Finisher = Callable[[TargetEntry, dict[str, Any], Path | None], int]
+
 
 @dataclass(frozen=True, kw_only=True)
 class _Settings:
@@ -228,43 +238,53 @@ class _Settings:
     baseline_dir: Path | None
     waivers: Path | None
     example_db: str | None
-    run_args: tuple[str, ...]
+    options: Mapping[str, Any]
 
 
-def run_targets(path: str | Path, *, workers: int, profile: str = "quick", seed: int | None = None,
-                report_dir: str | Path = "reports", baseline_dir: str | Path | None = None,
-                waivers: str | Path | None = None, example_db: str | None = ".hypothesis/sip-contracts",
-                run_args: Sequence[str] = (), env: Mapping[str, str] | None = None) -> int:
-    """Run every target of the file, ``workers`` at a time; return the worst exit code (2 > 1 > 4 > 3 > 0).
+def run_targets(path: str | Path, *, workers: int, finish: Finisher, profile: str = "quick",
+                seed: int | None = None, report_dir: str | Path = "reports",
+                baseline_dir: str | Path | None = None, waivers: str | Path | None = None,
+                example_db: str | None = ".hypothesis/sip-contracts", options: Mapping[str, Any] | None = None,
+                env: Mapping[str, str] | None = None) -> int:
+    """Run every target of the file, ``workers`` at a time; the worst exit code (2 > 1 > 4 > 3 > 0).
 
-    ``baseline_dir/<name>/conformance.json`` is each target's baseline when it exists; ``example_db`` gets a
-    sub-directory per target ("none" disables it); ``run_args`` are extra ``sip-contracts run`` flags for
-    every target (``--timeout 5``). Problems with the file or the environment are reported as one line on
-    stderr and return 2 before any request.
+    Each group of targets that share a project runs in one worker process, one target after the other, so
+    two workers never write one project's singleton at once. A worker runs the suite itself (no CLI, no
+    environment swapped: each target's credentials are handed over as a Target) and returns the run's
+    document; ``finish`` (in this process) judges it against ``baseline_dir/<name>/conformance.json`` when
+    that exists and writes ``report_dir/<name>/``. ``options`` are load_config keywords for every target
+    (``timeout_s``, ``pace_rps``, ``budget``, ``max_examples``). Problems with the file or the environment are
+    one line on stderr and return 2 before any request.
     """
     env = dict(os.environ if env is None else env)
     try:
         entries, settings, names_to_groups = _prepare(path, workers, profile, seed, report_dir, baseline_dir,
-                                                      waivers, example_db, run_args, env)
+                                                      waivers, example_db, options or {}, env)
+        batches = _batches(entries, names_to_groups, settings, env)
     except ConfigError as exc:
         print(f"sip-contracts: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    workers = min(workers, len(set(names_to_groups.values())))  # more would idle
+    workers = min(workers, len(batches))  # more would idle
     print(f"sip-contracts: {len(entries)} targets, {workers} workers, profile {settings.profile}, "
           f"seed {settings.seed}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="sip-contracts-multi-") as tmp:
-        plan = _write_plan(Path(tmp), entries, settings, names_to_groups)
-        pytest_code = _pytest(Path(tmp), plan, workers, env, settings)
-        codes = _collect(Path(tmp) / "results", entries, settings.report_dir)
-    code = worst(codes)
-    if pytest_code not in (0, 1) and code == 0:
-        code = 3  # pytest itself failed (interrupted, internal error): nothing may be taken as a pass
-    return code
+    settings.report_dir.mkdir(parents=True, exist_ok=True)
+    by_name = {e.name: e for e in entries}
+    codes: dict[str, int] = {}
+    labels: dict[int, str] = {}
+    for name, doc, pid in _run_batches(batches, workers):
+        entry = by_name[name]
+        baseline = settings.baseline_dir / name / "conformance.json" if settings.baseline_dir else None
+        codes[name] = 3 if doc is None else finish(entry, doc, baseline if baseline and baseline.is_file()
+                                                   else None)
+        label = labels.setdefault(pid, f"worker-{len(labels) + 1}")
+        print(f"  {name}: exit {codes[name]} on {label} — {_verdict(settings.report_dir / name)}", flush=True)
+    # A target without a result (its worker died) counts as inconclusive: nothing may be taken as a pass.
+    return worst([codes.get(e.name, 3) for e in entries])
 
 
 def _prepare(path: str | Path, workers: int, profile: str, seed: int | None, report_dir: str | Path,
              baseline_dir: str | Path | None, waivers: str | Path | None, example_db: str | None,
-             run_args: Sequence[str], env: Mapping[str, str]
+             options: Mapping[str, Any], env: Mapping[str, str]
              ) -> tuple[list[TargetEntry], _Settings, dict[str, str]]:
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1 (got {workers})")
@@ -281,79 +301,53 @@ def _prepare(path: str | Path, workers: int, profile: str, seed: int | None, rep
         baseline_dir=Path(baseline_dir).absolute() if baseline_dir is not None else None,
         waivers=Path(waivers).absolute() if waivers is not None else None,
         example_db=None if example_db in (None, "", "none") else str(Path(str(example_db)).absolute()),
-        run_args=tuple(run_args))
+        options=dict(options))
     return entries, settings, groups(entries, env)
 
 
-def _write_plan(tmp: Path, entries: Sequence[TargetEntry], settings: _Settings,
-                names_to_groups: Mapping[str, str]) -> Path:
-    """The plan the workers read: variable *names* and paths only, never a credential."""
-    plan = {
-        "version": 1, "results_dir": str(tmp / "results"),
-        "targets": [{"name": e.name, "group": names_to_groups[e.name], "variables": dict(e.variables),
-                     "argv": _argv(e, settings)} for e in entries],
-    }
-    (tmp / "results").mkdir()
-    path = tmp / "plan.json"
-    path.write_text(json.dumps(plan, indent=2))
-    return path
-
-
-def _argv(entry: TargetEntry, s: _Settings) -> list[str]:
-    db = str(Path(s.example_db) / entry.name) if s.example_db else "none"
-    argv = ["run", "--profile", s.profile, "--seed", str(s.seed), "--report-dir",
-            str(s.report_dir / entry.name), "--quiet", "--example-db", db]
-    if entry.allow_writes:
-        argv += ["--allow-writes", entry.allow_writes]
-    if s.baseline_dir is not None and (s.baseline_dir / entry.name / "conformance.json").is_file():
-        argv += ["--baseline", str(s.baseline_dir / entry.name / "conformance.json")]
-    if s.waivers is not None:
-        argv += ["--waivers", str(s.waivers)]
-    return argv + list(s.run_args)
-
-
-def _pytest(tmp: Path, plan: Path, workers: int, env: Mapping[str, str], settings: _Settings) -> int:
-    """pytest on the packaged module, isolated from the caller's pytest configuration and conftests."""
-    (tmp / "pytest.ini").write_text("[pytest]\n")
-    settings.report_dir.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "pytest", "--pyargs", "contracts.runner._multi_tests",
-            "-c", str(tmp / "pytest.ini"), "--rootdir", str(tmp), "--noconftest",
-            "-p", "no:cacheprovider", "-p", "xdist.plugin",
-            "-n", str(workers if workers > 1 else 0), "--dist", "loadgroup", "-q", "--tb=line", "-rfE",
-            "--junitxml", str(settings.report_dir / "multi-junit.xml")]
-    # Autoload off: the user's other pytest plugins (coverage, random order...) stay out of the runs.
-    # The package's own parent dir goes first on PYTHONPATH, so a source checkout works like a wheel.
-    package_parent = str(Path(__file__).resolve().parent.parent)
-    python_path = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH", "")) if p)
-    child_env = {**env, PLAN_VARIABLE: str(plan), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-                 "PYTHONPATH": python_path}
-    proc = subprocess.Popen(argv, env=child_env)
-    return _wait(proc)
-
-
-def _wait(proc: subprocess.Popen[bytes]) -> int:
-    """Wait for pytest; on Ctrl-C give the runs time to restore what they wrote before stopping them."""
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        try:
-            return proc.wait(timeout=60)  # the workers got the same SIGINT and are restoring profiles
-        except subprocess.TimeoutExpired:
-            proc.terminate()
-            return proc.wait(timeout=30)
-
-
-def _collect(results: Path, entries: Sequence[TargetEntry], report_dir: Path) -> list[int]:
-    """Each target's exit code; a target without a result (its worker died) counts as inconclusive."""
-    codes = []
+def _batches(entries: Sequence[TargetEntry], names_to_groups: Mapping[str, str], s: _Settings,
+             env: Mapping[str, str]) -> list[list[tuple[str, RunConfig]]]:
+    """One batch per group, each target's configuration checked here (a bad one is exit 2 up front)."""
+    out: dict[str, list[tuple[str, RunConfig]]] = {}
     for entry in entries:
-        got = results / f"{entry.name}.json"
-        result: dict[str, Any] = (json.loads(got.read_text()) if got.is_file()
-                                  else {"exit_code": 3, "worker": "-"})
-        codes.append(int(result["exit_code"]))
-        print(f"  {entry.name}: exit {result['exit_code']} on {result['worker']} — "
-              f"{_verdict(report_dir / entry.name)}")
-    return codes
+        db = str(Path(s.example_db) / entry.name) if s.example_db else "none"
+        # env={}: the job's own SIGNALWIRE_* / allow-writes never leak into a target's run.
+        cfg = load_config(env={}, target=entry.target(env), profile=s.profile, seed=s.seed,
+                          report_dir=s.report_dir / entry.name, allow_writes=entry.allow_writes,
+                          example_db=db, **s.options)
+        out.setdefault(names_to_groups[entry.name], []).append((entry.name, cfg))
+    return list(out.values())
+
+
+def _run_batches(batches: Sequence[Sequence[tuple[str, RunConfig]]],
+                 workers: int) -> Iterator[tuple[str, dict[str, Any] | None, int]]:
+    """(name, document or None, worker pid) per target, as the batches finish.
+
+    Worker processes (spawned, so nothing of this process' threads or state is inherited) receive the same
+    Ctrl-C as this one and restore what they wrote; here we wait for them to finish doing so.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(_run_batch, list(batch)): batch for batch in batches}
+        pending = set(futures)
+        while pending:
+            try:
+                for future in as_completed(pending):
+                    pending.discard(future)
+                    try:
+                        results = future.result()
+                    except Exception:  # the worker died: its targets are inconclusive
+                        results = [(name, None, 0) for name, _ in futures[future]]
+                    yield from results
+            except KeyboardInterrupt:
+                continue  # the workers restore their profiles and return their documents
+
+
+def _run_batch(batch: Sequence[tuple[str, RunConfig]]) -> list[tuple[str, dict[str, Any] | None, int]]:
+    """In a worker process: each target of one group, one after the other."""
+    from contracts.runner._run import execute
+
+    return [(name, execute(cfg).doc, os.getpid()) for name, cfg in batch]
 
 
 def _verdict(target_dir: Path) -> str:
@@ -362,70 +356,3 @@ def _verdict(target_dir: Path) -> str:
         return "no report written"
     doc = json.loads(path.read_text())
     return f"{doc.get('verdict', '?')}, reports in {target_dir}"
-
-
-# -- the worker side (called by contracts.runner._multi_tests) ----------------------------------------------------
-
-
-def load_plan() -> dict[str, Any] | None:
-    path = os.environ.get(PLAN_VARIABLE)
-    if not path:
-        return None
-    plan: dict[str, Any] = json.loads(Path(path).read_text())
-    return plan
-
-
-@contextmanager
-def _target_environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Only this target's SIGNALWIRE_* variables (and no job-wide allow-writes) while it runs."""
-    saved = {k: v for k, v in os.environ.items()
-             if k.startswith("SIGNALWIRE_") or k == "SIP_CONTRACTS_ALLOW_WRITES"}
-    for key in saved:
-        del os.environ[key]
-    os.environ.update({k: v for k, v in values.items() if v})
-    try:
-        yield
-    finally:
-        for key in [k for k in os.environ if k.startswith("SIGNALWIRE_")]:
-            del os.environ[key]
-        os.environ.update(saved)
-
-
-def run_planned(plan: Mapping[str, Any], item: Mapping[str, Any]) -> int:
-    """Run one target of the plan as ``sip-contracts run`` would; record and return its exit code."""
-    from contracts.cli import main
-
-    entry = TargetEntry(name=item["name"], variables=item["variables"])
-    result = Path(plan["results_dir"]) / f"{entry.name}.json"
-    code = 3  # what a crash of the run itself counts as
-    try:
-        with _target_environment(entry.environment(os.environ)):
-            code = main(item["argv"])
-    except SystemExit as exc:  # a usage error in the argv: the CLI exits 2
-        code = exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    finally:
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        result.write_text(json.dumps({"exit_code": code, "worker": worker}))
-    return code
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m contracts.runner.multi TARGETS.toml --workers N [--profile P] [--seed S] [--report-dir D]``."""
-    import argparse
-
-    p = argparse.ArgumentParser(prog="python -m contracts.runner.multi")
-    p.add_argument("targets")
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--profile", default="quick")
-    p.add_argument("--seed", type=int)
-    p.add_argument("--report-dir", default="reports")
-    p.add_argument("--baseline", help="a directory of <target>/conformance.json")
-    p.add_argument("--waivers")
-    p.add_argument("--example-db", default=".hypothesis/sip-contracts")
-    a, rest = p.parse_known_args(argv)
-    return run_targets(a.targets, workers=a.workers, profile=a.profile, seed=a.seed, report_dir=a.report_dir,
-                       baseline_dir=a.baseline, waivers=a.waivers, example_db=a.example_db, run_args=rest)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -12,6 +13,7 @@ import pytest
 
 from contracts.errors import ConfigError
 from contracts.mock import MockSpace, serving
+from contracts.cli import main
 from contracts.runner.multi import groups, load_targets, run_targets, worst
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +90,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_run_targets_returns_2_before_any_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = run_targets(write(tmp_path, MINIMAL), workers=2, profile="quick", seed=1,
-                       report_dir=tmp_path / "reports", env={})
+                       report_dir=tmp_path / "reports", env={}, finish=_never)
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.count("\n") == 0 and err.startswith("sip-contracts: error: ")
     assert not (tmp_path / "reports").exists()
@@ -101,8 +103,23 @@ def test_run_targets_returns_2_before_any_request(tmp_path: Path, capsys: pytest
 ])
 def test_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str], kwargs: dict[str, object],
                        expected: str) -> None:
-    assert run_targets(write(tmp_path, MINIMAL), env=ALPHA_ENV, **kwargs) == 2  # type: ignore[arg-type]
+    assert run_targets(write(tmp_path, MINIMAL), env=ALPHA_ENV, finish=_never,
+                       **kwargs) == 2  # type: ignore[arg-type]
     assert expected in capsys.readouterr().err
+
+
+def _never(*_: object) -> int:
+    raise AssertionError("no target may run when the configuration is refused")
+
+
+def _cli(path: Path, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """``sip-contracts run --targets``, with only these variables set (as a CI job would have them)."""
+    for key in [k for k in os.environ if k.startswith(("SIGNALWIRE_", "SIP_CONTRACTS_"))]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return main(["run", "--targets", str(path), "--workers", "2", "--seed", "1", "--report-dir",
+                 str(tmp_path / "reports"), "--example-db", "none", "--no-history"])
 
 
 def test_worst_exit_code() -> None:
@@ -170,12 +187,10 @@ def _workers(out: str) -> dict[str, str]:
 @pytest.mark.http
 @pytest.mark.slow
 def test_two_projects_two_workers(tmp_path: Path, two_spaces: list[tuple[MockSpace, str]],
-                                  capfd: pytest.CaptureFixture[str]) -> None:
+                                  capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     (a, url_a), (b, url_b) = two_spaces
     path = write(tmp_path, _table("staging-a", "A", url_a) + _table("staging-b", "B", url_b))
-    env = {**_env("A", a, url_a), **_env("B", b, url_b), "PATH": "/usr/bin:/bin"}
-    code = run_targets(path, workers=2, profile="quick", seed=1, report_dir=tmp_path / "reports",
-                       example_db="none", env=env)
+    code = _cli(path, {**_env("A", a, url_a), **_env("B", b, url_b)}, tmp_path, monkeypatch)
     out = capfd.readouterr().out
     for name in ("staging-a", "staging-b"):
         doc = json.loads((tmp_path / "reports" / name / "conformance.json").read_text())
@@ -184,8 +199,7 @@ def test_two_projects_two_workers(tmp_path: Path, two_spaces: list[tuple[MockSpa
     assert code == 0, out
     assert a.request_log and b.request_log, "each target ran against its own space"
     workers = _workers(out)
-    assert set(workers.values()) == {"gw0", "gw1"}, out
-    assert (tmp_path / "reports" / "multi-junit.xml").is_file()
+    assert len(set(workers.values())) == 2, out
     for secret in (a.projects["primary"].token, b.projects["secondary"].token):
         assert secret not in (tmp_path / "reports" / "staging-a" / "conformance.json").read_text()
 
@@ -193,12 +207,12 @@ def test_two_projects_two_workers(tmp_path: Path, two_spaces: list[tuple[MockSpa
 @pytest.mark.http
 @pytest.mark.slow
 def test_one_projects_singleton_is_never_shared_by_two_workers(
-        tmp_path: Path, two_spaces: list[tuple[MockSpace, str]], capfd: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, two_spaces: list[tuple[MockSpace, str]], capfd: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     (space, url), _ = two_spaces
     # Two targets on one space: the primary project as primary, then as secondary.
     path = write(tmp_path, _table("first", "S", url) + _table("second", "S", url, swap=True))
-    code = run_targets(path, workers=2, profile="quick", seed=1, report_dir=tmp_path / "reports",
-                       example_db="none", env={**_env("S", space, url), "PATH": "/usr/bin:/bin"})
+    code = _cli(path, _env("S", space, url), tmp_path, monkeypatch)
     out = capfd.readouterr().out
     workers = _workers(out)
     assert len(set(workers.values())) == 1, f"both targets must run on one worker: {out}"
