@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ._bodies import mixed_invalid_bodies, valid_bodies
 from ._e164 import (
+    UnallocatedNumberWarning,
     ambiguous_e164,
     e164_extremes,
     invalid_e164,
@@ -33,6 +34,7 @@ from ._vocab import Vocab, invalid_items, invalid_types, singletons, undocumente
 
 __all__ = [
     "Labeled",
+    "UnallocatedNumberWarning",
     "Vocab",
     "ambiguous_e164",
     "canonical",

@@ -10,6 +10,7 @@ consider valid are *ambiguous*: a server with other metadata may disagree, so th
 from __future__ import annotations
 
 import functools
+import warnings
 
 import phonenumbers
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from ._labeled import Labeled
 
 __all__ = [
     "FIELD",
+    "UnallocatedNumberWarning",
     "ambiguous_e164",
     "e164_extremes",
     "example_numbers",
@@ -228,19 +230,31 @@ def invalid_send_as_types() -> st.SearchStrategy[Labeled]:
 def owned_numbers_from_env(value: str | None) -> tuple[str, ...]:
     """Parse ``SIGNALWIRE_TEST_NUMBERS``: comma-separated E.164 numbers, spaces allowed, repeats dropped.
 
-    Raises ValueError naming the first entry that is not a valid E.164 number.
+    The documented rule is the E.164 *format* (the fragment's pattern): an entry that breaks it raises
+    ValueError naming it. Whether a number is allocated is not documented, so an entry libphonenumber does
+    not consider a valid number (SignalWire's own example +15551234567, say) only warns
+    (:class:`UnallocatedNumberWarning`): the user knows their account better than our metadata does.
     """
     if value is None:
         return ()
+    pattern = load_spec().e164_pattern
     numbers: list[str] = []
     for position, raw in enumerate(value.split(","), start=1):
         entry = raw.strip()
         if not entry:
             continue
-        if not is_valid_e164(entry):
+        if not pattern.fullmatch(entry):
             raise ValueError(
-                f"SIGNALWIRE_TEST_NUMBERS entry {position} has value {entry!r}: not a valid E.164 number "
+                f"SIGNALWIRE_TEST_NUMBERS entry {position} has value {entry!r}: not an E.164 number "
                 f"(expected '+' then country code and number, digits only, e.g. {example_numbers()[0]!r})"
             )
+        if not is_valid_e164(entry):
+            warnings.warn(f"SIGNALWIRE_TEST_NUMBERS entry {position} ({entry!r}) is E.164 but libphonenumber "
+                          "does not consider it an allocated number; it is used as given",
+                          UnallocatedNumberWarning, stacklevel=2)
         numbers.append(entry)
     return tuple(dict.fromkeys(numbers))
+
+
+class UnallocatedNumberWarning(UserWarning):
+    """A SIGNALWIRE_TEST_NUMBERS entry in E.164 format that libphonenumber does not know as allocated."""

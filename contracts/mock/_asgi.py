@@ -41,7 +41,7 @@ class MockApp:
         # make the mock buffer an arbitrary amount.
         body = await _read_body(receive, self._service.config.max_body_bytes + 1)
         plan = self._faults.plan()
-        latency = plan.latency_s + self._service.latency_s
+        latency = plan.latency_s + self._service.latency_for(method)
         if latency:
             await asyncio.sleep(latency)
         if plan.kind == "hang":

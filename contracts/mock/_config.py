@@ -9,8 +9,13 @@ that it only *observes* these points and never fails on them.
 - ``omitted = "merge"``: every request field is optional, so an update that names one field should not wipe
   the others; "replace" (omitted fields reset to null) is what the SDK's "PUT for full replacement"
   wording could also mean.
-- ``owned_numbers = None``: any valid E.164 number is accepted, because ownership is undocumented and the
-  mock has no purchased numbers; a tuple makes it behave like a real account (other numbers → 422).
+- ``numbers = "format"``: the documented rule is the E.164 *format* (the fragment's pattern), so every
+  format-valid number is accepted, SignalWire's own documentation example ``+15551234567`` included;
+  whether a number is allocated is undocumented. ``"allocated"`` also requires libphonenumber to know it
+  as a valid number written canonically (as a service with numbering metadata would).
+- ``owned_numbers = None``: any number allowed by ``numbers`` is accepted, because ownership is
+  undocumented and the mock has no purchased numbers; a tuple makes it behave like a real account (other
+  numbers → 422).
 - ``case_insensitive = False``: the docs spell every name in upper case; exact matching is the strict
   reading. ``True`` accepts any case and stores the documented spelling (upper case).
 - ``keep_order = True``: the codec list is the SIP preference order, so keeping it is what users need;
@@ -34,8 +39,6 @@ Choices that are not options (fixed, because the suite never needs the other rea
   fragment declares only those two, and schemathesis' unsupported_method check expects exactly this.
 - Checks run outermost first: 404 (path), 405 (method), 413 (size, as a front proxy would, before
   authentication), 401 (credentials and scope), then for PUT 415 (media type), 400 (JSON syntax), 422.
-- A valid E.164 number must also be written canonically (libphonenumber's E.164 formatting of it is the
-  string itself), so "+44 0…" style variants that pass the pattern are refused.
 - The ``novoice`` credentials are a second token of the primary project, without the Voice scope.
 """
 
@@ -52,12 +55,14 @@ __all__ = ["MockConfig", "Project"]
 Omitted = Literal["merge", "replace"]
 NullValues = Literal["reset", "reject"]
 UnknownFields = Literal["ignore", "reject"]
+Numbers = Literal["format", "allocated"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class MockConfig:
     space: str = MOCK_SPACE
     omitted: Omitted = "merge"
+    numbers: Numbers = "format"
     owned_numbers: tuple[str, ...] | None = None
     case_insensitive: bool = False
     keep_order: bool = True
@@ -72,7 +77,7 @@ class MockConfig:
         # Checked up front so that a typo fails when the mock is built, naming the field and the value,
         # instead of surfacing later as a puzzling answer.
         for name, allowed in (("omitted", Omitted), ("null_values", NullValues),
-                              ("unknown_fields", UnknownFields)):
+                              ("unknown_fields", UnknownFields), ("numbers", Numbers)):
             value = getattr(self, name)
             if value not in get_args(allowed):
                 raise ValueError(f"MockConfig.{name} has value {value!r}; "

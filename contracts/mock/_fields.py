@@ -82,8 +82,9 @@ class Fields:
         if not self._identifier.fullmatch(candidate):
             return None, [f"domain_identifier {_show(value)} is not allowed: it must match "
                           f"{self.config.identifier_pattern}"]
+        itself = self.hooks.on("identifier-taken-by-itself")
         if not self.hooks.on("identifier-not-unique") and any(
-                pid != project_id and p["domain_identifier"] == value for pid, p in self._profiles().items()):
+                (pid != project_id or itself) and p["domain_identifier"] == value for pid, p in self._profiles().items()):
             return None, [f"domain_identifier {_show(value)} is already taken"]
         return value, []
 
@@ -187,9 +188,14 @@ class Fields:
         return self.is_e164(value)
 
     def is_e164(self, value: str) -> bool:
-        """The pattern of the fragment, then libphonenumber: a real number, written in canonical E.164."""
+        """The fragment's pattern (the documented format); with ``numbers="allocated"`` libphonenumber must
+        also know it as a real number written canonically."""
         if not self._spec.e164_pattern.fullmatch(value):
             return False
+        if self.hooks.on("sendas-max-14-digits") and len(value) > 15:
+            return False
+        if self.config.numbers == "format":
+            return True
         return self._is_number(value, region=None, canonical=True)
 
     @staticmethod

@@ -137,6 +137,29 @@ _ALL: tuple[Mutant, ...] = (
        "SP-ID-001"),
     _m("identifier-accepts-underscore", "identifier", "Underscores are accepted in domain_identifier.",
        "baseline:OBS-ID-UNDERSCORE"),
+    # -- what only the model of the profile, near-miss credentials, E.164 edges and the rehearsal see ------
+    _m("sendas-truncated-on-read", "state", "GET answers a 15-digit default_send_as cut to 14 digits (the "
+       "PUT echo is right).", "SP-STATE-005"),
+    _m("put-echo-omitted-null", "state", "The PUT answer shows omitted fields as null although they are kept "
+       "(merge): echo and GET disagree.", "SP-STATE-005"),
+    _m("sendas-max-14-digits", "send_as", "E.164 length limit off by one: a number of 15 digits is refused.",
+       "SP-SENDAS-001"),
+    _m("auth-token-case-insensitive", "auth", "Tokens are compared case-insensitively.", "SP-AUTH-006"),
+    _m("auth-token-prefix", "auth", "Only the token's characters but the last are compared (one character "
+       "changed, added or removed at the end still passes).", "SP-AUTH-006"),
+    _m("auth-token-stripped", "auth", "Whitespace around the token is stripped before comparing.",
+       "SP-AUTH-006"),
+    _m("auth-swapped-accepted", "auth", "Project ID and token given the wrong way round are accepted.",
+       "SP-AUTH-006"),
+    _m("auth-empty-password", "auth", "A known project ID with an empty password is accepted.", "SP-AUTH-006"),
+    _m("auth-project-case-insensitive", "auth", "Project IDs are compared case-insensitively.",
+       "SP-AUTH-006"),
+    _m("identifier-taken-by-itself", "identifier", "The uniqueness check counts the project's own profile: "
+       "PUT of the domain_identifier it holds is refused.", "SP-STATE-006"),
+    _m("full-put-sorts-ciphers", "state", "A PUT naming all five fields stores (and answers) default_ciphers "
+       "sorted: the service alters the very profile it holds.", "SP-STATE-006"),
+    _m("slow-put", "timing", "Every PUT takes 100 times longer than a GET (a slow write path).",
+       "baseline:OBS-LATENCY-PUT"),
     # -- timing -------------------------------------------------------------------------------------------
     _m("slow-responses", "timing", "Every answer takes 2 s longer.", "timing"),
 )

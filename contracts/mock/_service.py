@@ -29,6 +29,8 @@ from ._hooks import Hooks, InternalError
 __all__ = ["Service", "basic_credentials"]
 
 ALLOW = "GET, PUT"
+#: The slow-put mutant's extra time per PUT: about 100 times an in-process GET (a fraction of a ms).
+SLOW_PUT_S = 0.03
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
@@ -82,6 +84,12 @@ class Service:
     def latency_s(self) -> float:
         return 2.0 if self.hooks.on("slow-responses") else 0.0
 
+    def latency_for(self, method: str) -> float:
+        """The mutants' added latency of one request: a slow write path is 100 times a GET's cost."""
+        if method == "PUT" and self.hooks.on("slow-put"):
+            return SLOW_PUT_S
+        return self.latency_s
+
     # -- the request --------------------------------------------------------------------------------------
     def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
         """Answer one request. ``headers`` has lower-case names; ``body`` may be cut at max_body_bytes + 1."""
@@ -125,9 +133,14 @@ class Service:
                 return next(p.project_id for p in self._projects if p.voice)
             return self._unauthorized()
         user, token = credentials
+        if self.hooks.on("auth-swapped-accepted") and not any(p.project_id == user for p in self._projects):
+            user, token = token, user
+        if self.hooks.on("auth-project-case-insensitive"):
+            user = next((p.project_id for p in self._projects if p.project_id.lower() == user.lower()), user)
         of_project = [p for p in self._projects if p.project_id == user]
         if not of_project:
             return self._unauthorized()
+        token = self._loosened(token, of_project)
         if self.hooks.on("auth-any-token"):
             return user
         if self.hooks.on("auth-cross-project") and any(p.voice and p.token == token for p in self._projects):
@@ -142,6 +155,19 @@ class Service:
             return self._unauthorized()
         return match.project_id
 
+    def _loosened(self, token: str, of_project: Sequence[Project]) -> str:
+        """The loose comparisons of the credential mutants: the right token when the loose rule matches."""
+        for p in of_project:
+            loose = (
+                (self.hooks.on("auth-token-case-insensitive") and token.lower() == p.token.lower())
+                or (self.hooks.on("auth-token-prefix") and token[:len(p.token) - 1] == p.token[:-1])
+                or (self.hooks.on("auth-token-stripped") and token.strip() == p.token)
+                or (self.hooks.on("auth-empty-password") and token == "")
+            )
+            if loose:
+                return p.token
+        return token
+
     # -- GET ----------------------------------------------------------------------------------------------
     def _get(self, project_id: str) -> Answer:
         with self._lock:
@@ -153,6 +179,9 @@ class Service:
             del profile["domain"]
         if self.hooks.on("codecs-sorted-on-read") and profile["default_codecs"] is not None:
             profile["default_codecs"] = sorted(profile["default_codecs"])
+        sent_as = profile.get("default_send_as")
+        if self.hooks.on("sendas-truncated-on-read") and isinstance(sent_as, str) and len(sent_as) > 15:
+            profile["default_send_as"] = sent_as[:15]
         if self.hooks.on("get-ciphers-null"):
             profile["default_ciphers"] = None
         status, headers, body = json_answer(200, profile)
@@ -182,7 +211,13 @@ class Service:
                 if self.hooks.on("non-atomic-rejection"):
                     self._apply(project_id, changes)
                 return self._invalid(problems)
+            if self.hooks.on("full-put-sorts-ciphers") and set(self._spec.update_fields) <= set(data) \
+                    and changes.get("default_ciphers"):
+                changes["default_ciphers"] = sorted(changes["default_ciphers"])
             answer = self._apply(project_id, changes)
+        if self.hooks.on("put-echo-omitted-null"):
+            answer.update({name: None for name in self._spec.update_fields if name not in data})
+            answer["domain"] = self.domain(answer["domain_identifier"])
         if self.hooks.on("put-without-send-as"):
             del answer["default_send_as"]
         return json_answer(200 if self.hooks.on("put-answers-200") else 201, answer)
