@@ -22,7 +22,7 @@ import httpx
 
 from contracts import __version__
 from contracts.engine.config import Credentials
-from contracts.engine.stop import stop_requested
+from contracts.engine.stop import StopFlag
 from contracts.errors import BudgetExhausted, NoAnswer, SuiteAbort, WriteBlocked
 from contracts.spec import PATH
 
@@ -151,8 +151,10 @@ class Client:
         on_exchange: Callable[[Exchange], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         repro_base: str | None = None,
+        stop: StopFlag | None = None,
     ) -> None:
         self.repro_base = repro_base
+        self.stop = stop or StopFlag()  #: set by the run's signal handling; checked before every request
         self.base_url = base_url.rstrip("/")
         self._http = httpx.Client(transport=transport, timeout=timeout_s, follow_redirects=False,
                                   headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
@@ -302,7 +304,7 @@ class Client:
         self._sleep(min(self.max_retry_wait_s, 0.25 * 2 ** attempts))
 
     def _take_slot(self, method: str) -> None:
-        if stop_requested():
+        if self.stop.is_set():
             raise KeyboardInterrupt("stop requested (signal)")
         with self._lock:
             if self.recorder.total >= self.budget + self.reserve:

@@ -18,7 +18,7 @@ from typing import Any
 
 from contracts.engine.client import Client
 from contracts.engine.config import Credentials, Target
-from contracts.engine.stop import clear_stop, request_stop
+from contracts.engine.stop import StopFlag
 from contracts.errors import NoAnswer
 
 __all__ = ["SnapshotStore", "restore_profiles", "terminate_as_interrupt"]
@@ -110,25 +110,25 @@ def restore_profiles(client: Client, target: Target, profiles: dict[str, dict[st
 
 
 @contextmanager
-def terminate_as_interrupt() -> Iterator[None]:
+def terminate_as_interrupt(*flags: StopFlag) -> Iterator[None]:
     """SIGINT and SIGTERM both stop the run and lead to the restore (CI cancellations send SIGTERM).
 
-    The handler raises KeyboardInterrupt *and* sets the stop flag, which the client checks before every
-    request: an interrupt swallowed inside a gc callback still ends the run at the next request.
+    The handler raises KeyboardInterrupt *and* sets the run's stop flags (each client checks its own before
+    every request): an interrupt swallowed inside a gc callback still ends the run at the next request.
     """
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        request_stop()
+        _set(flags)
         raise KeyboardInterrupt(f"signal {signum}")
 
     def unraisable(info: Any) -> None:
         # An interrupt that landed in a gc callback: Python would print it as "ignored" with a traceback.
         if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
-            request_stop()
+            _set(flags)
             return
         default_hook(info)
 
-    clear_stop()
+    _clear(flags)
     default_hook = sys.unraisablehook
     try:
         previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -145,9 +145,9 @@ def terminate_as_interrupt() -> Iterator[None]:
 
 
 @contextmanager
-def shielded() -> Iterator[None]:
+def shielded(*flags: StopFlag) -> Iterator[None]:
     """While restoring, a second Ctrl-C/SIGTERM must not leave the account half-restored."""
-    clear_stop()  # the interrupt has been honoured: the restore's own requests must go out
+    _clear(flags)  # the interrupt has been honoured: the restore's own requests must go out
     try:
         old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
         old_term = signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -159,3 +159,13 @@ def shielded() -> Iterator[None]:
     finally:
         signal.signal(signal.SIGINT, old_int)
         signal.signal(signal.SIGTERM, old_term)
+
+
+def _set(flags: tuple[StopFlag, ...]) -> None:
+    for flag in flags:
+        flag.set()
+
+
+def _clear(flags: tuple[StopFlag, ...]) -> None:
+    for flag in flags:
+        flag.clear()

@@ -75,7 +75,7 @@ def test_budget_is_a_hard_cap() -> None:
 def test_an_interrupt_swallowed_by_a_gc_callback_still_stops_the_next_request() -> None:
     transport, seen = scripted([200] * 3)
     c = client(transport)
-    with terminate_as_interrupt():
+    with terminate_as_interrupt(c.stop):
         # What CPython does when SIGINT lands in a gc callback: the exception goes to the unraisable hook.
         info = types.SimpleNamespace(exc_type=KeyboardInterrupt, exc_value=KeyboardInterrupt(),
                                      exc_traceback=None, err_msg=None, object=None)
