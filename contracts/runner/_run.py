@@ -8,6 +8,7 @@ and exit code follow from its clauses; ``contracts.report.finish`` adds the base
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import time
 import traceback
@@ -124,15 +125,21 @@ def _note_observations(s: Session, clause: Clause, result: ClauseResult) -> None
 
 def _judge_monitors(s: Session, results: dict[str, ClauseResult]) -> None:
     for clause_id in (c.id for c in CATALOGUE if c.watch is not None):
-        seen = s.monitor.seen.get(clause_id, [])
         result = results.get(clause_id)
-        if not seen or result is None or result.verdict in ("skipped",):
-            continue
-        if result.verdict != "fail":
-            result.verdict, result.reason = "fail", seen[0].message
-            result.first_failure_after = s.monitor.first_at.get(clause_id)
-        room = MAX_FAILURES_SHOWN - len(result.failures)
-        result.failures.extend(v.as_dict(s.cfg.seed) for v in seen[: max(0, room)])
+        if result is not None:
+            _judge_monitor(s, clause_id, result)
+
+
+def _judge_monitor(s: Session, clause_id: str, result: ClauseResult) -> None:
+    """A monitor clause fails on the first answer its judgement rejected, whatever its own probe said."""
+    seen = s.monitor.seen.get(clause_id, [])
+    if not seen or result.verdict in ("skipped",):
+        return
+    if result.verdict != "fail":
+        result.verdict, result.reason = "fail", seen[0].message
+        result.first_failure_after = s.monitor.first_at.get(clause_id)
+    room = MAX_FAILURES_SHOWN - len(result.failures)
+    result.failures.extend(v.as_dict(s.cfg.seed) for v in seen[: max(0, room)])
 
 
 class Run:
@@ -190,6 +197,18 @@ class Run:
         _note_observations(self.session, clause, result)
         self.results[clause.id] = result
         return result
+
+    def judged(self, clause: Clause) -> ClauseResult:
+        """A copy of the clause's result with its monitor judgement applied to the traffic sent so far.
+
+        For a caller that reports clause by clause (the pytest plugin runs monitor clauses last, so this
+        is their final verdict); :meth:`finish` judges the monitors once more, on the results themselves.
+        """
+        result = self.results[clause.id]
+        copy = dataclasses.replace(result, failures=list(result.failures))
+        if clause.watch is not None:
+            _judge_monitor(self.session, clause.id, copy)
+        return copy
 
     def abort(self, exc: SuiteAbort) -> None:
         self.interrupted = f"the target stopped answering: {exc}"
