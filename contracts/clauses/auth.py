@@ -7,6 +7,7 @@ would apply them, and a run without --allow-writes must not send a single PUT.
 from __future__ import annotations
 
 import base64
+import time
 import uuid
 
 from contracts.engine.client import NO_BODY
@@ -130,3 +131,64 @@ def project_isolation(s: Session) -> None:
         if now.json() != seen.json():
             raise Violation(f"a refused cross-project PUT changed the {who} profile",
                             expected=seen.json(), actual=now.json(), exchange=now)
+
+
+#: Pause between near-miss attempts on a real target, so that no lock-out rule counts them as an attack.
+NEAR_MISS_PACE_S = 0.5
+
+
+def _changed(text: str, replacement: str) -> str:
+    """``text`` with its last character replaced by another one."""
+    return text[:-1] + (replacement if text[-1:] != replacement else replacement.swapcase() or "0")
+
+
+def _near_misses(s: Session) -> list[tuple[str, str, str]]:
+    """``(what, user, password)``: credentials a character or a mix-up away from the right ones."""
+    me = s.creds()
+    pid, token = me.project_id, me.token
+    tries = [
+        ("the token with one character changed", pid, _changed(token, "x")),
+        ("the token with one character added", pid, token + "x"),
+        ("the token with its last character removed", pid, token[:-1]),
+        ("the token with surrounding whitespace", pid, f" {token} "),
+        ("project ID and token swapped", token, pid),
+        ("an empty password", pid, ""),
+        ("the project ID with one character changed", _changed(pid, "0"), token),
+    ]
+    if token.swapcase() != token:
+        tries.insert(0, ("the token in another case", pid, token.swapcase()))
+    if pid.swapcase() != pid:
+        tries.append(("the project ID in another case", pid.swapcase(), token))
+    other = s.target.secondary
+    if other is not None:
+        tries.append(("the right token with another project's ID", other.project_id, token))
+    return tries
+
+
+@clause("SP-AUTH-006", area="auth",
+        title="Credentials that are almost right get 401 with the documented body",
+        doc="/components/securitySchemes/basicAuth")
+def near_miss_credentials(s: Session) -> None:
+    me = s.creds()
+    for i, (what, user, password) in enumerate(_near_misses(s)):
+        if i and s.target.kind != "mock":
+            time.sleep(NEAR_MISS_PACE_S)
+        creds = Credentials(user, password, me.project_var, me.token_var)
+        ex = s.send("GET", creds=creds, auth_ref=f'"<{what}>"')
+        s.expect_unauthorized(ex, f"GET with {what}")
+
+
+@clause("SP-AUTH-007", area="auth",
+        title="Is the scheme name of the Authorization header matched case-insensitively?",
+        kind="observed",
+        reading="Undocumented: RFC 9110 makes the scheme name case-insensitive; SignalWire does not say.",
+        observes=("OBS-AUTH-SCHEME-CASE",))
+def scheme_case(s: Session) -> None:
+    me = s.creds()
+    encoded = base64.b64encode(f"{me.project_id}:{me.token}".encode()).decode()
+    ex = s.send("GET", creds=None, headers={"Authorization": f"basic {encoded}"},
+                auth_ref="")
+    accepted = ex.status == 200
+    s.observe("OBS-AUTH-SCHEME-CASE", "SP-AUTH-007", 'Is "basic" (lower case) accepted as the scheme name?',
+              ex, {"accepted": accepted, "status": ex.status},
+              f'"basic" scheme {"accepted" if accepted else "refused"} ({ex.status})')

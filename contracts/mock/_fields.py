@@ -83,8 +83,8 @@ class Fields:
             return None, [f"domain_identifier {_show(value)} is not allowed: it must match "
                           f"{self.config.identifier_pattern}"]
         itself = self.hooks.on("identifier-taken-by-itself")
-        if not self.hooks.on("identifier-not-unique") and any(
-                (pid != project_id or itself) and p["domain_identifier"] == value for pid, p in self._profiles().items()):
+        holders = [pid for pid, p in self._profiles().items() if p["domain_identifier"] == value]
+        if not self.hooks.on("identifier-not-unique") and any(pid != project_id or itself for pid in holders):
             return None, [f"domain_identifier {_show(value)} is already taken"]
         return value, []
 

@@ -142,8 +142,8 @@ _ALL: tuple[Mutant, ...] = (
        "PUT echo is right).", "SP-STATE-005"),
     _m("put-echo-omitted-null", "state", "The PUT answer shows omitted fields as null although they are kept "
        "(merge): echo and GET disagree.", "SP-STATE-005"),
-    _m("sendas-max-14-digits", "send_as", "E.164 length limit off by one: a number of 15 digits is refused.",
-       "SP-SENDAS-001"),
+    _m("sendas-max-14-digits", "send_as", "E.164 length limit off by one: a number of 15 digits is "
+       "refused.", "SP-SENDAS-001"),
     _m("auth-token-case-insensitive", "auth", "Tokens are compared case-insensitively.", "SP-AUTH-006"),
     _m("auth-token-prefix", "auth", "Only the token's characters but the last are compared (one character "
        "changed, added or removed at the end still passes).", "SP-AUTH-006"),
@@ -152,7 +152,7 @@ _ALL: tuple[Mutant, ...] = (
     _m("auth-swapped-accepted", "auth", "Project ID and token given the wrong way round are accepted.",
        "SP-AUTH-006"),
     _m("auth-empty-password", "auth", "A known project ID with an empty password is accepted.", "SP-AUTH-006"),
-    _m("auth-project-case-insensitive", "auth", "Project IDs are compared case-insensitively.",
+    _m("auth-project-id-prefix", "auth", "Only a project ID's characters but the last are compared.",
        "SP-AUTH-006"),
     _m("identifier-taken-by-itself", "identifier", "The uniqueness check counts the project's own profile: "
        "PUT of the domain_identifier it holds is refused.", "SP-STATE-006"),

@@ -135,8 +135,8 @@ class Service:
         user, token = credentials
         if self.hooks.on("auth-swapped-accepted") and not any(p.project_id == user for p in self._projects):
             user, token = token, user
-        if self.hooks.on("auth-project-case-insensitive"):
-            user = next((p.project_id for p in self._projects if p.project_id.lower() == user.lower()), user)
+        if self.hooks.on("auth-project-id-prefix"):
+            user = next((p.project_id for p in self._projects if p.project_id[:-1] == user[:-1]), user)
         of_project = [p for p in self._projects if p.project_id == user]
         if not of_project:
             return self._unauthorized()
