@@ -11,7 +11,7 @@ user starts it (console script, startup included) against a fresh :class:`~contr
 Figures: median wall time of ``--runs`` runs (``statistics.median``), requests per run (counted on the
 mock side from ``space.request_log`` over HTTP; from ``conformance.json`` in-process), cases/s
 (= requests / median wall s, startup included), exit codes, and mutants killed. Kills are measured once:
-``contracts.killmatrix.matrix`` in-process for the suite (its 1 s timeout is what catches
+``contracts.runner.killmatrix.matrix`` in-process for the suite (its 1 s timeout is what catches
 ``slow-responses``), and for schemathesis one run per mutant over HTTP, where a mutant counts as killed when
 the run reports a failure (operation, check code, response status) that the same command does not report
 against the faithful mock. Schemathesis runs with ``--seed`` and ``--generation-database none`` so that
@@ -220,10 +220,13 @@ def parse_st_failures(stdout: str) -> list[Signature]:
 
 
 def sip_kills(profile: str, *, seed: int, only: list[str] | None, work: Path) -> dict[str, Any]:
+    from contracts.cli import _judge
     from contracts.runner.killmatrix import matrix
 
     started = time.monotonic()
-    faithful, rows = matrix(profile=profile, seed=seed, report_dir=work / f"killmatrix-{profile}", only=only)
+    faithful, rows = matrix(judge=_judge, profile=profile, seed=seed,
+                            report_dir=work / f"killmatrix-{profile}",
+                            only=only)
     return {
         "faithful_verdict": faithful["verdict"], "wall_s": round(time.monotonic() - started, 1),
         "killed": sum(r["verdict"] == "killed" for r in rows), "mutants": len(rows),

@@ -19,11 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .outcomes import ExitCode
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCONCLUSIVE, EXIT_SUITE_ERROR = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCONCLUSIVE, EXIT_SUITE_ERROR = (
+    ExitCode.OK, ExitCode.FAIL, ExitCode.USAGE, ExitCode.INCONCLUSIVE, ExitCode.SUITE_ERROR)
 DEFAULT_EXAMPLE_DB = ".hypothesis/sip-contracts"
+#: User configuration is looked up from the working directory (where the user runs the suite), never
+#: from inside the installed package.
+DEFAULT_WAIVERS = "sip-contracts-waivers.yaml"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,8 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--allow-writes", metavar="HOST",
                      help="allow writes to this exact target host (host:port for a URL)")
     run.add_argument("--baseline", metavar="PATH", help="a previous conformance.json to compare against")
-    run.add_argument("--waivers", metavar="PATH", help="waivers file (default: contracts/waivers.yaml "
-                     "when present in the working directory)")
+    run.add_argument("--waivers", metavar="PATH", help=f"waivers file (default: {DEFAULT_WAIVERS} in the "
+                     "working directory, when it exists)")
     run.add_argument("--timeout", type=_float, help="seconds per request (default 10)")
     run.add_argument("--pace", type=_float, help="max requests per second (default: 4 for remote targets)")
     run.add_argument("--budget", type=_positive_int, help="hard cap on requests (default: per profile)")
@@ -76,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--targets", metavar="PATH", help="a TOML file naming several targets "
                      "(examples/targets.toml); each writes REPORT_DIR/<name>/")
     run.add_argument("--workers", type=_positive_int,
-                     help="with --targets: how many targets run at once (pytest-xdist; default 1)")
+                     help="with --targets: how many targets run at once (worker processes; default 1)")
     run.add_argument("--quiet", action="store_true", help="no progress display")
     run.add_argument("--docs-upstream", metavar="PATH|URL",
                      help="also compare the fragment with SignalWire's published description (the "
@@ -137,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         from contracts.redact import scrub_text
 
-        print(f"sip-contracts: error: {scrub_text(str(exc), _env_secrets())}", file=sys.stderr)
+        print(f"sip-contracts: error: {scrub_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("sip-contracts: interrupted", file=sys.stderr)
@@ -146,13 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from contracts.redact import scrub_text
 
         print(f"sip-contracts: internal error (a bug in the suite, not the target): "
-              f"{type(exc).__name__}: {scrub_text(str(exc), _env_secrets())}", file=sys.stderr)
+              f"{type(exc).__name__}: {scrub_text(str(exc))}", file=sys.stderr)
         return EXIT_SUITE_ERROR
 
-
-def _env_secrets() -> list[str]:
-    """Every token the environment holds (for scrubbing messages that may quote a user's input)."""
-    return [value for name, value in os.environ.items() if name.endswith("_API_TOKEN") and value]
 
 
 def _check_report_dir(path: Path) -> None:
@@ -185,7 +186,7 @@ def _load_inputs(args: argparse.Namespace) -> tuple[Any, list[Any]]:
     try:
         if args.baseline:
             baseline = report.load_conformance(Path(args.baseline))
-        waivers_path = args.waivers or ("contracts/waivers.yaml" if Path("contracts/waivers.yaml").is_file()
+        waivers_path = args.waivers or (DEFAULT_WAIVERS if Path(DEFAULT_WAIVERS).is_file()
                                         else None)
         waivers = report.load_waivers(Path(waivers_path), _known_ids()) if waivers_path else []
     except _report_error() as exc:
@@ -235,22 +236,32 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run_targets(args: argparse.Namespace) -> int:
-    """Several staging projects in one job, sharded across pytest-xdist workers (contracts/multi.py)."""
-    from contracts.runner.multi import run_targets
+    """Several staging projects in one job: the runner runs them in worker processes (contracts.runner.multi)
+    and hands each document back here, where it is finished and written like a single run's."""
+    from contracts import report
+    from contracts.redact import scrub
+    from contracts.runner.multi import TargetEntry, run_targets
 
     if args.mutant or args.allow_writes:
         raise ConfigError("with --targets, --mutant does not apply and allow_writes is set per target "
                           "in the file")
-    extra: list[str] = []
-    for flag, value in (("--timeout", args.timeout), ("--pace", args.pace), ("--budget", args.budget),
-                        ("--max-examples", args.max_examples)):
-        if value is not None:
-            extra += [flag, str(value)]
-    if args.no_history:
-        extra.append("--no-history")
-    return run_targets(args.targets, workers=args.workers or 1, profile=args.profile, seed=args.seed,
-                       report_dir=args.report_dir, baseline_dir=args.baseline, waivers=args.waivers,
-                       example_db=args.example_db, run_args=extra)
+    _, waivers = _load_inputs(argparse.Namespace(**{**vars(args), "baseline": None}))
+    options = {key: value for key, value in (("timeout_s", args.timeout), ("pace_rps", args.pace),
+                                             ("budget", args.budget), ("max_examples", args.max_examples))
+               if value is not None}
+
+    def finish(entry: TargetEntry, doc: dict[str, Any], baseline_path: Path | None) -> int:
+        baseline = report.load_conformance(baseline_path) if baseline_path else None
+        target = entry.target(os.environ)
+        doc = scrub(doc, target.secrets(), target.basic_pairs())
+        doc["run"]["command"] = f"sip-contracts run --targets {args.targets} (target {entry.name})"
+        finished = report.finish(doc, baseline=baseline, baseline_path=baseline_path, waivers=waivers)
+        report.write_all(finished, Path(args.report_dir) / entry.name, history=not args.no_history)
+        return int(finished.exit_code)
+
+    return run_targets(args.targets, workers=args.workers or 1, finish=finish, profile=args.profile,
+                       seed=args.seed, report_dir=args.report_dir, baseline_dir=args.baseline,
+                       waivers=args.waivers, example_db=args.example_db, options=options)
 
 
 def _check_mutant(name: str) -> None:
@@ -386,10 +397,8 @@ def cmd_docs_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_mutants(args: argparse.Namespace) -> int:
-    from contracts.runner.killmatrix import run_matrix, show_list
-
     if args.list:
-        return show_list()
+        return _show_mutants()
     from .mock import MUTANTS
 
     unknown = [name for name in args.only or [] if name not in MUTANTS]
@@ -397,7 +406,56 @@ def cmd_mutants(args: argparse.Namespace) -> int:
         raise ConfigError(f"--only: unknown mutant(s) {', '.join(unknown)}; see `sip-contracts mutants --list`")
     if args.only is not None and not args.only:
         raise ConfigError("--only needs at least one mutant name; see `sip-contracts mutants --list`")
-    return run_matrix(profile=args.profile, seed=args.seed, report_dir=Path(args.report_dir), only=args.only)
+    return _kill_matrix(profile=args.profile, seed=args.seed, report_dir=Path(args.report_dir),
+                        only=args.only)
+
+
+def _judge(document: Any, baseline: dict[str, Any] | None) -> dict[str, Any]:
+    from contracts import report
+
+    return report.finish(document, baseline=baseline).dump()
+
+
+def _kill_matrix(*, profile: str, seed: int, report_dir: Path, only: list[str] | None) -> int:
+    """The runner returns the rows; printing them and writing the reports is the CLI's job."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from contracts import report
+    from contracts.runner.killmatrix import matrix
+
+    faithful, rows = matrix(judge=_judge, profile=profile, seed=seed, report_dir=report_dir / "killmatrix",
+                            only=only)
+    console = Console(file=sys.stdout, width=160)
+    table = Table(title=f"Kill matrix ({profile}, seed {seed}); faithful mock: {faithful['verdict']}")
+    for col in ("mutant", "verdict", "caught by", "req. to 1st failure", "requests", "s"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["mutant"], r["verdict"], ", ".join(r["caught_by"][:3]),
+                      str(r["requests_to_first_failure"] or "-"), str(r["requests"]), f"{r['duration_s']:.1f}")
+    console.print(table)
+    killed = sum(r["verdict"] == "killed" for r in rows)
+    console.print(f"{killed}/{len(rows)} mutants killed")
+    faithful["mutants"] = rows
+    report_dir.mkdir(parents=True, exist_ok=True)
+    (report_dir / "killmatrix.json").write_text(json.dumps(rows, indent=2))
+    report.write_all(report.finish(faithful), report_dir / "killmatrix", history=False)
+    return EXIT_OK if killed == len(rows) and faithful["exit_code"] == 0 else EXIT_FAIL
+
+
+def _show_mutants() -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .mock import MUTANTS
+
+    table = Table(title=f"{len(MUTANTS)} mutants")
+    for col in ("name", "area", "description", "expected to be caught by"):
+        table.add_column(col, overflow="fold")
+    for name, m in sorted(MUTANTS.items()):
+        table.add_row(name, m.area, m.description, ", ".join(m.catches))
+    Console(width=160).print(table)
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

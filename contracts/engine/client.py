@@ -124,7 +124,6 @@ class Recorder:
         self.flaky: Counter[str] = Counter()
         self.retries = 0
         self.total = 0
-        self.exchanges: list[Exchange] = []
         self.clause: str | None = None
 
     def count(self, method: str) -> None:
@@ -332,5 +331,4 @@ class Client:
             text=response.text, attempts=attempts, clause=self.recorder.clause, elapsed_s=elapsed,
             raw=response, repro_base=self.repro_base,
         )
-        self.recorder.exchanges.append(exchange)
         return exchange

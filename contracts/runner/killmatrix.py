@@ -8,29 +8,29 @@ matrix run. The per-request timeout is short here (the mock answers in-process i
 
 from __future__ import annotations
 
-import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
+from contracts.document import Conformance
 from contracts.engine.config import load_config
-from contracts.runner import execute
+from contracts.runner._run import execute
 
-__all__ = ["kill", "run_matrix", "show_list"]
+__all__ = ["Judge", "kill", "matrix"]
 
 MATRIX_TIMEOUT_S = 1.0
 
 
-def _run(mutant: str | None, *, profile: str, seed: int, report_dir: Path,
-         baseline: dict[str, Any] | None) -> dict[str, Any]:
-    from contracts import report
+#: Finishes a run's document against an optional baseline (the CLI passes ``contracts.report.finish``:
+#: the kill matrix judges drift like any run, but the runner builds no report itself).
+Judge = Callable[[Conformance, dict[str, Any] | None], dict[str, Any]]
 
+
+def _run(mutant: str | None, *, profile: str, seed: int, report_dir: Path,
+         baseline: dict[str, Any] | None, judge: Judge) -> dict[str, Any]:
     cfg = load_config(env={}, profile=profile, seed=seed, report_dir=report_dir, mutant=mutant,
                       timeout_s=MATRIX_TIMEOUT_S, example_db="none")
-    return report.finish(execute(cfg).document, baseline=baseline).dump()
+    return judge(execute(cfg).document, baseline)
 
 
 def kill(doc: dict[str, Any], mutant: str) -> dict[str, Any]:
@@ -54,51 +54,18 @@ def kill(doc: dict[str, Any], mutant: str) -> dict[str, Any]:
     }
 
 
-def matrix(*, profile: str = "quick", seed: int = 1, report_dir: Path,
+def matrix(*, judge: Judge, profile: str = "quick", seed: int = 1, report_dir: Path,
            only: list[str] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The faithful run's document and one row per mutant (the caller prints and writes them)."""
     from contracts.mock import MUTANTS
 
-    faithful = _run(None, profile=profile, seed=seed, report_dir=report_dir / "faithful", baseline=None)
+    faithful = _run(None, profile=profile, seed=seed, report_dir=report_dir / "faithful", baseline=None,
+                    judge=judge)
     rows = []
     for name in sorted(MUTANTS):
         if only and name not in only:
             continue
-        doc = _run(name, profile=profile, seed=seed, report_dir=report_dir / "mutant", baseline=faithful)
+        doc = _run(name, profile=profile, seed=seed, report_dir=report_dir / "mutant", baseline=faithful,
+                   judge=judge)
         rows.append(kill(doc, name))
     return faithful, rows
-
-
-def run_matrix(*, profile: str, seed: int, report_dir: Path, only: list[str] | None) -> int:
-    from contracts import report
-
-    faithful, rows = matrix(profile=profile, seed=seed, report_dir=report_dir / "killmatrix", only=only)
-    console = Console(file=sys.stdout, width=160)
-    table = Table(title=f"Kill matrix ({profile}, seed {seed}); faithful mock: {faithful['verdict']}")
-    for col in ("mutant", "verdict", "caught by", "req. to 1st failure", "requests", "s"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        table.add_row(r["mutant"], r["verdict"], ", ".join(r["caught_by"][:3]),
-                      str(r["requests_to_first_failure"] or "-"), str(r["requests"]),
-                      f"{r['duration_s']:.1f}")
-    console.print(table)
-    killed = sum(r["verdict"] == "killed" for r in rows)
-    console.print(f"{killed}/{len(rows)} mutants killed")
-    faithful["mutants"] = rows
-    report_dir.mkdir(parents=True, exist_ok=True)
-    (report_dir / "killmatrix.json").write_text(json.dumps(rows, indent=2))
-    report.write_all(faithful, report_dir / "killmatrix", history=False)
-    ok = killed == len(rows) and faithful["exit_code"] == 0
-    return 0 if ok else 1
-
-
-def show_list() -> int:
-    from contracts.mock import MUTANTS
-
-    console = Console(width=160)
-    table = Table(title=f"{len(MUTANTS)} mutants")
-    for col in ("name", "area", "description", "expected to be caught by"):
-        table.add_column(col, overflow="fold")
-    for name, m in sorted(MUTANTS.items()):
-        table.add_row(name, m.area, m.description, ", ".join(m.catches))
-    console.print(table)
-    return 0
