@@ -6,6 +6,7 @@ from typing import Any
 
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
+from contracts.errors import SkipClause
 
 from .. import generators as gen
 from ._common import accepts, probe, stored_equal
@@ -112,3 +113,21 @@ def omitted_fields(s: Session) -> None:
         kind = "merge" if len(kept) == 3 else "replace" if len(reset) == 3 else "mixed"
     s.observe("OBS-STATE-OMITTED", "SP-STATE-004", "Are omitted fields kept (merge) or reset (replace)?",
               partial, {"semantics": kind}, f"omitted fields: {kind}")
+
+
+@clause("SP-STATE-006", area="state",
+        title="The service takes back the very profile it holds, unchanged",
+        reading="The profile a GET answers is a valid request body: PUT back as read, it is accepted and "
+                "changes nothing (the rehearsal before the run's first change; without it no profile could "
+                "be restored, so the run then writes nothing more to that project).",
+        needs=("write",))
+def takes_own_profile(s: Session) -> None:
+    try:
+        s.before_write("primary")  # the rehearsal, if no clause has written yet
+    except SkipClause:
+        pass
+    for who in ("primary", "secondary"):  # the secondary is rehearsed only when a clause writes to it
+        if who in s.read_only:
+            why, ex = s.read_only[who]
+            raise Violation(f"{who} project: {why}", expected="the snapshot accepted and kept as read",
+                            actual=why, exchange=ex)

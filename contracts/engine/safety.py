@@ -21,7 +21,7 @@ from contracts.engine.config import Credentials, Target
 from contracts.engine.stop import StopFlag
 from contracts.errors import NoAnswer
 
-__all__ = ["SnapshotStore", "restore_profiles", "terminate_as_interrupt"]
+__all__ = ["SnapshotStore", "rehearse", "restore_profiles", "terminate_as_interrupt"]
 
 WRITABLE = ("domain_identifier", "default_codecs", "default_ciphers", "default_encryption", "default_send_as")
 SNAPSHOT_VERSION = "1"
@@ -169,3 +169,29 @@ def _set(flags: tuple[StopFlag, ...]) -> None:
 def _clear(flags: tuple[StopFlag, ...]) -> None:
     for flag in flags:
         flag.clear()
+
+
+def rehearse(client: Client, creds: Credentials, profile: dict[str, Any]) -> tuple[str, Any] | None:
+    """Before the first change to a project: PUT its profile as read, then GET; ``(why, exchange)`` when the
+    service refuses or alters the very profile it holds, else None.
+
+    A service that cannot take its own profile back could not be restored either: the caller then makes
+    no further write to that project. Fields read as null, other than default_send_as (whose null is
+    documented), are left out, as the restore does, since null for them is undocumented.
+    """
+    body = {f: profile[f] for f in WRITABLE if f in profile
+            and (profile[f] is not None or f == "default_send_as")}
+    ex = client.request("PUT", creds=creds, body=body)
+    if not 200 <= ex.status < 300:
+        return f"the service refused its own profile back (PUT of the snapshot answered {ex.status})", ex
+    for what, answer in (("answered", ex), ("then read back", None)):
+        if answer is None:
+            answer = client.request("GET", creds=creds)
+        now = answer.json() if 200 <= answer.status < 300 else None
+        if not isinstance(now, dict):
+            return f"PUT of the snapshot {what} {answer.status} without a profile", answer
+        wrong = [f for f in body if not _same(f, profile[f], now.get(f))]
+        if wrong:
+            return (f"the service altered its own profile: PUT of the snapshot {what} other "
+                    f"{', '.join(wrong)} ({wrong[0]}: {profile[wrong[0]]!r} -> {now.get(wrong[0])!r})"), answer
+    return None

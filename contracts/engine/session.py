@@ -52,6 +52,9 @@ class Session:
         self.space_name = cfg.target.space_name
         self.written: set[str] = set()  #: projects this run wrote to (restored at the end)
         self.snapshot_hook: Any = None  #: set by the runner: called before the first write to a project
+        #: projects the run must not write to (the rehearsal found the service refuses or alters its own
+        #: profile): who -> (why, the exchange that showed it); their write clauses are skipped
+        self.read_only: dict[str, tuple[str, Exchange]] = {}
         #: (clause ID, judge) pairs called on every answer; installed by the runner from the declarations
         self.watchers: list[tuple[str, Callable[[Session, Exchange], Violation | None]]] = []
         self.observed_ids: frozenset[str] = frozenset()  #: traffic of these clauses is not judged
@@ -90,8 +93,10 @@ class Session:
         return self.client.request(method, creds=creds, **kwargs)
 
     def before_write(self, who: Who) -> None:
-        if who not in self.written and self.snapshot_hook is not None:
-            self.snapshot_hook(who)
+        if who not in self.written and who not in self.read_only and self.snapshot_hook is not None:
+            self.snapshot_hook(who)  # the snapshot, then the rehearsal (which may mark it read-only)
+        if who in self.read_only:
+            raise SkipClause(f"no write to the {who} project: {self.read_only[who][0]} (SP-STATE-006)")
         self.written.add(who)
 
     # -- expectations -------------------------------------------------------------------------------------

@@ -27,7 +27,13 @@ from contracts.clauses import Clause
 from contracts.document import Conformance, judge
 from contracts.engine.client import Client
 from contracts.engine.config import RunConfig
-from contracts.engine.safety import SnapshotStore, restore_profiles, shielded, terminate_as_interrupt
+from contracts.engine.safety import (
+    SnapshotStore,
+    rehearse,
+    restore_profiles,
+    shielded,
+    terminate_as_interrupt,
+)
 from contracts.engine.session import Session
 from contracts.engine.verdicts import ClauseResult, Violation
 from contracts.errors import NoAnswer, SkipClause, SuiteAbort, WriteBlocked
@@ -176,6 +182,10 @@ class Run:
                 raise NoAnswer(f"could not snapshot the {who} profile before writing (GET answered "
                                f"{got.status}); no write sent")
             snapshots.save(who, got.json())
+            refused = rehearse(client, session.creds(who), got.json())  # type: ignore[arg-type]
+            if refused is not None:  # leave that project as found: no further write, no restore
+                session.read_only[who] = refused
+                snapshots.profiles.pop(who, None)
 
         session.snapshot_hook = snapshot
         self.results: dict[str, ClauseResult] = {}
@@ -188,7 +198,7 @@ class Run:
 
     def start(self) -> Run:
         self._started_at, self._t0 = _now(), time.monotonic()
-        self._signals.enter_context(terminate_as_interrupt())
+        self._signals.enter_context(terminate_as_interrupt(self.client.stop))
         return self
 
     def run(self, clause: Clause) -> ClauseResult:
@@ -227,7 +237,7 @@ class Run:
         try:
             try:
                 self.client.on_exchange = None  # restore traffic is not judged by the clause monitors
-                with shielded():
+                with shielded(self.client.stop):
                     self.restore = restore_profiles(self.client, self.cfg.target, self.snapshots.profiles)
                     if self.restore["status"] == "restored":
                         self.snapshots.path.unlink(missing_ok=True)
