@@ -101,7 +101,8 @@ def doc(*, verdicts: dict[str, str] | None = None, observations: list[dict[str, 
         "waivers": {"applied": [], "expired": []},
     }
     counts, verdict, code = judge(data)  # as the runner does: no placeholder verdict
-    return Conformance.model_validate({**data, "counts": counts, "verdict": verdict, "exit_code": code}).dump()
+    finished = {**data, "counts": counts, "verdict": verdict, "exit_code": code}
+    return Conformance.model_validate(finished).dump()
 
 
 def passing() -> dict[str, Any]:

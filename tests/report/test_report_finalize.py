@@ -116,7 +116,7 @@ def test_finish_rejects_a_malformed_document_or_baseline() -> None:
         finish(F.passing(), baseline=d)
 
 
-def test_finish_groups_root_causes_with_the_hook_when_it_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_finish_groups_root_causes_with_the_hook_if_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
 
     def root_causes(doc: dict[str, Any]) -> list[dict[str, Any]]:
