@@ -20,7 +20,7 @@ from contracts.report._html import write_html
 from contracts.report._json_out import write_json
 from contracts.report._junit import write_junit
 from contracts.report._markdown import write_markdown
-from contracts.report._redact import redact
+from contracts.redact import redact
 from contracts.report._schema import SCHEMA, SCHEMA_VERSION, load_conformance, validate_conformance
 from contracts.report._verdict import finalize, finish
 from contracts.report._waivers import Waiver, apply_waivers, load_waivers

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.document import Conformance
-from contracts.report._redact import redact
+from contracts.redact import redact
 from contracts.report._schema import validate_conformance
 
 __all__ = ["dumps", "write_json"]
