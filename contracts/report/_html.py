@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from contracts.redact import redact
 from contracts.report._diff import diff_lines
 from contracts.report._documentation import html_context
-from contracts.report._redact import redact
 from contracts.report._summary import (
     STATUS_WORD,
     by_area,
@@ -164,6 +164,8 @@ def _baseline(doc: Mapping[str, Any]) -> dict[str, Any] | None:
     clauses = {c["id"]: c for c in doc["clauses"]}
     new = set(base["clauses"].get("new", []))
     cause = cause_of(doc)
+    shared = {c["id"] for c in causes(doc)
+              if len(c.get("clauses") or []) + len(c.get("observations") or []) > 1}
     regressions = []
     for cid in live_regressions(doc):
         c = clauses[cid]
@@ -183,7 +185,9 @@ def _baseline(doc: Mapping[str, Any]) -> dict[str, Any] | None:
         "verdict": base.get("baseline_verdict") or "",
         "path": base.get("path") or "",
         "regressions": regressions, "drift": changes,
-        "explained": bool(regressions or changes) and all(r["cause"] for r in [*regressions, *changes]),
+        # Rows a shared cause already says (not a cause of one finding) need not come before the cards.
+        "explained": bool(regressions or changes)
+        and all(r["cause"] in shared for r in [*regressions, *changes]),
         "fixed": [(cid, clauses[cid]["title"]) for cid in base["clauses"].get("fixed", []) if cid in clauses],
         "still_failing": base["clauses"].get("still-failing", []),
         "new": base["clauses"].get("new", []), "gone": base["clauses"].get("gone", []),
@@ -231,6 +235,7 @@ def _note(c: Mapping[str, Any]) -> str:
 def _observations(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     base = doc.get("baseline") or {}
     changes = {d["id"]: d for d in drift(doc)}
+    cause = cause_of(doc)
     new = set(base.get("observations", {}).get("new", [])) if base else set()
     out = []
     for o in doc.get("observations", []):
@@ -248,6 +253,7 @@ def _observations(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                         if request.get("body") is not None else "")).strip(),
             "marker": marker,
             "changes": observation_changes(change) if change else [],
+            "cause": cause.get(o["id"], {}).get("id", ""),
         })
     return out
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from contracts.redact import redact
 from contracts.report._documentation import junit_suite
-from contracts.report._redact import redact
 from contracts.report._summary import (
     cause_line,
     cause_of,

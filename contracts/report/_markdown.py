@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from contracts.redact import redact
 from contracts.report import _documentation as documentation
-from contracts.report._redact import redact
 from contracts.report._summary import (
     STATUS_WORD,
     by_area,
@@ -91,11 +91,16 @@ def _causes(doc: Mapping[str, Any]) -> list[str]:
     if not found:
         return []
     lines = [f"### {plural(len(found), 'root cause')}", ""]
-    for c in found:
+    for c in found[:MAX_DETAILED]:
         ids = [*(c.get("clauses") or []), *(c.get("observations") or [])]
         shown = ", ".join(code(i) for i in ids[:MAX_ROWS]) + (f", … {len(ids) - MAX_ROWS} more"
                                                               if len(ids) > MAX_ROWS else "")
         lines += [f"- **{text(c['id'])}: {text(cause_line(c), 300)}** — {shown}"]
+    if len(found) > MAX_DETAILED:
+        rest = found[MAX_DETAILED:]
+        lines.append(f"- … {len(rest)} more, explaining "
+                     f"{plural(sum(len(c['clauses']) + len(c['observations']) for c in rest), 'finding')} "
+                     "(report.html lists them)")
     return [*lines, ""]
 
 

@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from contracts.catalogue import AREAS
 from contracts.report._causes import parse_value, root_causes
 from contracts.report._verdict import drift, live_regressions, restore_failed, unwaived_drift
 
@@ -138,12 +137,12 @@ def headline(doc: Mapping[str, Any]) -> str:
 
 
 def by_area(clauses: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Clauses grouped by area, in catalogue order of areas; unknown areas last, alphabetically."""
+    """Clauses grouped by area, areas in the order the document lists them (the catalogue's order: the
+    report renders the document and knows no catalogue of its own)."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for clause in clauses:
         groups.setdefault(clause["area"], []).append(clause)
-    order = [a for a in AREAS if a in groups] + sorted(a for a in groups if a not in AREAS)
-    return [(area, groups[area]) for area in order]
+    return list(groups.items())
 
 
 _PY_LITERAL = re.compile(r"\[[^\[\]]*\]|\{[^{}]*\}|\bNone\b|\bTrue\b|\bFalse\b")

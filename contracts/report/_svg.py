@@ -55,7 +55,9 @@ def trend_svg(rows: Sequence[Mapping[str, Any]]) -> str:
     slot = plot_w / n
     bar_w = max(4.0, min(38.0, slot * 0.68))
     totals = [sum(int(r["counts"].get(k, 0)) for _, keys, _ in SERIES for k in keys) for r in rows]
+    # Clause counts are whole numbers: the top of the axis is even, so the middle tick is an integer too.
     y_max = max(1, *totals)
+    y_max += y_max % 2
     d_max = max(0.001, *(float(r.get("duration_s") or 0) for r in rows))
     base_y = TOP + plot_h
 
@@ -67,7 +69,7 @@ def trend_svg(rows: Sequence[Mapping[str, Any]]) -> str:
     for frac in (0.0, 0.5, 1.0):
         y = base_y - frac * plot_h
         parts.append(f'<line class="ax" x1="{LEFT}" y1="{_num(y)}" x2="{W - RIGHT}" y2="{_num(y)}"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{_num(y + 4)}" text-anchor="end">{_num(frac * y_max)}</text>')
+        parts.append(f'<text x="{LEFT - 6}" y="{_num(y + 4)}" text-anchor="end">{round(frac * y_max)}</text>')
         parts.append(f'<text x="{W - RIGHT + 6}" y="{_num(y + 4)}" fill="{_LINE}">'
                      f"{_num(frac * d_max)} s</text>")
     parts.append(f'<text x="{LEFT - 6}" y="{base_y + 32}" text-anchor="end">verdict</text>')

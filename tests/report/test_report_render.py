@@ -123,8 +123,8 @@ def test_summary_puts_regressions_and_drift_first(regression_doc: dict[str, Any]
 
 def test_summary_stays_short_with_many_failures(tmp_path: Path) -> None:
     d = F.doc(verdicts={c: "fail" for c in [f"SP-X-{n:03d}" for n in range(40)]})
-    from contracts.report import finalize
-    finalize(d)
+    from contracts.report import finish
+    d = finish(d).dump()
     summary = write_markdown(d, tmp_path).read_text()
     assert len(summary.splitlines()) < 120
     assert "SP-X-039" in summary
@@ -147,10 +147,24 @@ def test_html_puts_regressions_before_failures_and_the_clause_table(
         regression_doc: dict[str, Any], tmp_path: Path) -> None:
     page = Page(write_html(regression_doc, tmp_path).read_text())
     ids = page.ids
-    assert ids.index("regressions") < ids.index("failures") < ids.index("clauses")
+    # One root cause explains every regression and drift row: it leads, the failure cards follow, and the
+    # tables (each row linked to the cause) come after the cards instead of pushing them down.
+    assert regression_doc["root_causes"] and ids.index("causes") < ids.index("failures")
+    assert ids.index("failures") < ids.index("regressions") < ids.index("clauses")
     text = " ".join(page.text)
     assert "2 clauses regressed" not in text  # three: SP-CODEC-003, SP-CIPHER-003, SP-NEW-001
     assert "3 clauses regressed" in text and "1 observed behaviour changed" in text
+
+
+def test_html_puts_regressions_first_when_no_cause_is_shared(
+        regression_doc: dict[str, Any], tmp_path: Path) -> None:
+    doc = dict(regression_doc)
+    base = doc["baseline"]
+    found = [*base["clauses"]["regression"], *(d["id"] for d in base["observations"]["changed"])]
+    doc["root_causes"] = [{"id": f"RC{n}", "summary": f"{fid}: alone", "clauses": [fid], "observations": []}
+                          for n, fid in enumerate(found, 1)]
+    ids = Page(write_html(doc, tmp_path).read_text()).ids
+    assert ids.index("causes") < ids.index("regressions") < ids.index("failures") < ids.index("clauses")
 
 
 def test_html_banner_says_the_verdict_first(failing_doc: dict[str, Any], tmp_path: Path) -> None:
@@ -189,16 +203,16 @@ def test_html_escapes_everything(tmp_path: Path) -> None:
 
 def test_html_of_an_inconclusive_run(tmp_path: Path) -> None:
     d = F.doc(verdicts={"SP-ENC-002": "inconclusive"})
-    from contracts.report import finalize
-    finalize(d)
+    from contracts.report import finish
+    d = finish(d).dump()
     html = write_html(d, tmp_path).read_text()
     assert 'class="banner inconclusive"' in html and "Could not be checked (1)" in html
 
 
 def test_html_shouts_a_failed_restore(tmp_path: Path) -> None:
     d = F.doc(restore="failed")
-    from contracts.report import finalize
-    finalize(d)
+    from contracts.report import finish
+    d = finish(d).dump()
     html = write_html(d, tmp_path).read_text()
     assert 'class="banner error"' in html
     assert "The SIP profile was NOT restored" in html
@@ -225,10 +239,10 @@ def _minimal() -> dict[str, Any]:
 
 
 def test_a_minimal_document_renders(tmp_path: Path) -> None:
-    from contracts.report import finalize
+    from contracts.report import finish
 
     d = _minimal()
-    finalize(d)
+    d = finish(d).dump()
     paths = write_all(d, tmp_path)
     assert d["verdict"] == "fail"
     assert _junit_failing_ids(paths["junit"]) == {"SP-X-001"}
