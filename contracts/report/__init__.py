@@ -13,6 +13,7 @@ Every input problem is a :class:`ReportError` with a one-line message (exit stat
 
 from __future__ import annotations
 
+from contracts.redact import redact
 from contracts.report._baseline import compare_baseline
 from contracts.report._errors import ReportError
 from contracts.report._history import append_history, read_history
@@ -20,9 +21,8 @@ from contracts.report._html import write_html
 from contracts.report._json_out import write_json
 from contracts.report._junit import write_junit
 from contracts.report._markdown import write_markdown
-from contracts.redact import redact
 from contracts.report._schema import SCHEMA, SCHEMA_VERSION, load_conformance, validate_conformance
-from contracts.report._verdict import finalize, finish
+from contracts.report._verdict import finish
 from contracts.report._waivers import Waiver, apply_waivers, load_waivers
 from contracts.report._write import rerender, write_all
 
@@ -34,7 +34,6 @@ __all__ = [
     "append_history",
     "apply_waivers",
     "compare_baseline",
-    "finalize",
     "finish",
     "load_conformance",
     "load_waivers",

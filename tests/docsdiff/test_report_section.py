@@ -24,7 +24,7 @@ CODEC_ADDED = IDENTICAL.read_text(encoding="utf-8").replace("PCMA, VP8, H264.", 
 def _doc_with(section: dict[str, Any]) -> dict[str, Any]:
     doc = F.passing()
     doc["documentation"] = section
-    report.finalize(doc)
+    doc = report.finish(doc).dump()
     return doc
 
 
@@ -68,9 +68,12 @@ def test_unavailable_section_validates_and_renders(tmp_path: Path) -> None:
 
 
 def test_report_schema_rejects_a_bad_section() -> None:
-    doc = _doc_with({"status": "great", "upstream": "x", "differences": []})
-    with pytest.raises(report.ReportError, match="documentation"):
+    doc = F.passing()
+    doc["documentation"] = {"status": "great", "upstream": "x", "differences": []}
+    with pytest.raises(report.ReportError, match=r"invalid at documentation\.status"):
         report.validate_conformance(doc)
+    with pytest.raises(report.ReportError, match=r"invalid at documentation\.status"):
+        report.finish(doc)
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import contracts.report as report
 def test_public_names_stay_exactly_these() -> None:
     assert sorted(report.__all__) == [
         "ReportError", "SCHEMA", "SCHEMA_VERSION", "Waiver", "append_history", "apply_waivers",
-        "compare_baseline", "finalize", "finish", "load_conformance", "load_waivers", "read_history",
-        "redact",
+        "compare_baseline", "finish", "load_conformance", "load_waivers", "read_history", "redact",
         "rerender", "validate_conformance", "write_all", "write_html", "write_json", "write_junit",
         "write_markdown",
     ]

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from contracts.document import Conformance
-from contracts.report import ReportError, Waiver, apply_waivers, compare_baseline, finalize, finish
+from contracts.report import ReportError, Waiver, apply_waivers, compare_baseline, finish
+from contracts.report._verdict import finalize
 
 from . import _factory as F
 from .conftest import TODAY

@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from contracts.report import append_history, finalize, read_history, rerender, write_all
+from contracts.report import append_history, finish, read_history, rerender, write_all
 from contracts.report._svg import trend_svg
 
 from . import _factory as F
@@ -14,7 +14,7 @@ from ._html import Page
 
 def _run(day: int, host: str = "127.0.0.1:8080", **kw: Any) -> dict[str, Any]:
     d = F.doc(started_at=f"2025-01-{day:02d}T02:00:00Z", host=host, **kw)
-    finalize(d)
+    d = finish(d).dump()
     return d
 
 

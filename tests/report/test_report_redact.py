@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from contracts.report import compare_baseline, finalize, redact, write_all
+from contracts.report import compare_baseline, finish, redact, write_all
 
 from . import _factory as F
 
@@ -27,7 +27,7 @@ def test_the_sentinel_token_never_reaches_any_file(tmp_path: Path, monkeypatch: 
     monkeypatch.delenv("SIGNALWIRE_API_TOKEN", raising=False)
     d = _leaky_doc()
     compare_baseline(d, F.doc())
-    finalize(d)
+    d = finish(d).dump()
     paths = write_all(d, tmp_path)
     encoded = BASIC.split()[1]
     for key in ("json", "junit", "markdown", "html"):
@@ -46,7 +46,7 @@ def test_a_token_from_the_environment_is_scrubbed_everywhere(
     d["clauses"][0]["reason"] = f"the server echoed {F.SENTINEL} in an error"
     d["observations"][0]["summary"] = f"token {F.SENTINEL} seen"
     d["run"]["command"] = f"sip-contracts run --token {F.SENTINEL}"
-    finalize(d)
+    d = finish(d).dump()
     for path in write_all(d, tmp_path).values():
         if path.suffix != ".sqlite":
             assert F.SENTINEL not in path.read_text(), path.name

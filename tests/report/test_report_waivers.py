@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.report import ReportError, Waiver, apply_waivers, compare_baseline, finalize, load_waivers
+from contracts.report import ReportError, Waiver, apply_waivers, compare_baseline, finish, load_waivers
 
 from . import _factory as F
 from .conftest import TODAY
@@ -100,7 +100,7 @@ def test_an_expired_waiver_no_longer_applies_and_is_listed() -> None:
     assert next(c for c in d["clauses"] if c["id"] == "SP-PROTO-002")["verdict"] == "fail"
     assert d["waivers"]["expired"] == [{"id": "SP-PROTO-002", "reason": "r", "expires": "2025-03-03"}]
     assert d["waivers"]["applied"] == []
-    finalize(d)
+    d = finish(d).dump()
     assert d["exit_code"] == 1
 
 
@@ -115,7 +115,7 @@ def test_waiving_every_failure_makes_the_run_pass() -> None:
     d = F.failing()
     apply_waivers(d, [Waiver("SP-PROTO-002", "r", dt.date(2027, 1, 1)),
                       Waiver("SP-CODEC-003", "r", dt.date(2027, 1, 1))], TODAY)
-    finalize(d)
+    d = finish(d).dump()
     assert (d["verdict"], d["exit_code"]) == ("pass", 0)
 
 
@@ -133,5 +133,5 @@ def test_a_waived_regression_does_not_fail_the_run() -> None:
     now = F.doc(verdicts={"SP-CODEC-003": "fail"}, observations=[])
     compare_baseline(now, F.doc(observations=[]))
     apply_waivers(now, [Waiver("SP-CODEC-003", "r", dt.date(2027, 1, 1))], TODAY)
-    finalize(now)
+    now = finish(now).dump()
     assert (now["verdict"], now["exit_code"]) == ("pass", 0)

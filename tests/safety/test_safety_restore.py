@@ -13,7 +13,7 @@ import pytest
 
 from contracts.engine.config import load_config
 from contracts.mock import MUTANTS, MockConfig, MockSpace
-from contracts.report import finalize
+from contracts.report import finish
 from contracts.runner import execute
 
 from ._helpers import (
@@ -65,7 +65,7 @@ def _in_process(space: MockSpace, report_dir: Path, seed: int = 1) -> dict[str, 
     """A run against the embedded mock's in-process transport (same engine, no sockets: fast)."""
     cfg = load_config(env={}, seed=seed, report_dir=report_dir, example_db="none")
     doc = execute(cfg, transport=space.transport()).doc
-    finalize(doc)
+    doc = finish(doc).dump()
     return doc
 
 
