@@ -136,9 +136,11 @@ def _echo_problem(s: Session, model: ProfileModel, expected: Mapping[str, Any], 
     seen = "merge" if len(kept) == len(omitted) else "replace" if len(reset) == len(omitted) else None
     if seen is None:
         odd = next(n for n in omitted if n not in kept and n not in reset)
-        return f"omitted {odd}: held {expected.get(odd)!r}, answered {echo.get(odd)!r} (neither kept nor reset)"
+        return (f"omitted {odd}: held {expected.get(odd)!r}, answered {echo.get(odd)!r} "
+                "(neither kept nor reset)")
     if model.semantics not in (None, seen):
-        return f"omitted fields were {model.semantics}d earlier in the run, now {seen}d ({', '.join(omitted)})"
+        return (f"omitted fields were {model.semantics}d earlier in the run, now {seen}d "
+                f"({', '.join(omitted)})")
     model.semantics = seen
     return None
 

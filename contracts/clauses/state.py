@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from contracts.engine.session import Session
@@ -122,10 +123,8 @@ def omitted_fields(s: Session) -> None:
                 "be restored, so the run then writes nothing more to that project).",
         needs=("write",))
 def takes_own_profile(s: Session) -> None:
-    try:
+    with contextlib.suppress(SkipClause):
         s.before_write("primary")  # the rehearsal, if no clause has written yet
-    except SkipClause:
-        pass
     for who in ("primary", "secondary"):  # the secondary is rehearsed only when a clause writes to it
         if who in s.read_only:
             why, ex = s.read_only[who]

@@ -193,5 +193,6 @@ def rehearse(client: Client, creds: Credentials, profile: dict[str, Any]) -> tup
         wrong = [f for f in body if not _same(f, profile[f], now.get(f))]
         if wrong:
             return (f"the service altered its own profile: PUT of the snapshot {what} other "
-                    f"{', '.join(wrong)} ({wrong[0]}: {profile[wrong[0]]!r} -> {now.get(wrong[0])!r})"), answer
+                    f"{', '.join(wrong)} ({wrong[0]}: {profile[wrong[0]]!r} -> "
+                    f"{now.get(wrong[0])!r})"), answer
     return None

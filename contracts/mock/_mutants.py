@@ -151,7 +151,8 @@ _ALL: tuple[Mutant, ...] = (
        "SP-AUTH-006"),
     _m("auth-swapped-accepted", "auth", "Project ID and token given the wrong way round are accepted.",
        "SP-AUTH-006"),
-    _m("auth-empty-password", "auth", "A known project ID with an empty password is accepted.", "SP-AUTH-006"),
+    _m("auth-empty-password", "auth", "A known project ID with an empty password is accepted.",
+       "SP-AUTH-006"),
     _m("auth-project-id-prefix", "auth", "Only a project ID's characters but the last are compared.",
        "SP-AUTH-006"),
     _m("identifier-taken-by-itself", "identifier", "The uniqueness check counts the project's own profile: "

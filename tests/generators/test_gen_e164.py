@@ -168,9 +168,16 @@ def test_owned_numbers_from_env_parses_and_tolerates_whitespace() -> None:
     assert owned_numbers_from_env(f" {us} ,\t{gb}, {us},") == (us, gb)
 
 
-@pytest.mark.parametrize("bad", ["12015550123", "+1 201 555 0123", "+10", "+12015550123x"])
+@pytest.mark.parametrize("bad", ["12015550123", "+1 201 555 0123", "+0123", "+12015550123x"])
 def test_owned_numbers_from_env_names_the_bad_entry(bad: str) -> None:
     with pytest.raises(ValueError, match="SIGNALWIRE_TEST_NUMBERS") as info:
         owned_numbers_from_env(f"+447400123456, {bad}")
     assert repr(bad) in str(info.value)
     assert "entry 2" in str(info.value)
+
+
+def test_owned_numbers_from_env_warns_on_unallocated_but_format_valid() -> None:
+    from contracts.generators import UnallocatedNumberWarning
+
+    with pytest.warns(UnallocatedNumberWarning, match="entry 1"):
+        assert owned_numbers_from_env("+15551234567") == ("+15551234567",)
