@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -137,3 +138,13 @@ def test_finish_works_without_the_root_cause_hook(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "contracts.report._causes", None)  # import fails: not installed
     done = finish(F.doc(verdicts={"SP-CODEC-003": "fail"}), today=TODAY)
     assert done.verdict == "fail" and "root_causes" not in done.dump()
+
+
+def test_the_runner_hands_over_a_judged_document_not_a_placeholder(tmp_path: Path) -> None:
+    from contracts.engine.config import load_config
+    from contracts.runner import execute
+
+    cfg = load_config(env={}, seed=1, report_dir=tmp_path, mutant="codec-accepts-g729", example_db="none")
+    doc = execute(cfg).document
+    assert (doc.verdict, doc.exit_code, doc.counts["fail"] > 0) == ("fail", 1, True)
+    assert finish(doc).verdict == "fail"
