@@ -9,6 +9,7 @@ from contracts.generators import Labeled, canonical
 
 PUBLIC_API = {
     "Labeled",
+    "UnallocatedNumberWarning",
     "Vocab",
     "ambiguous_e164",
     "canonical",
