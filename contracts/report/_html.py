@@ -13,6 +13,7 @@ from contracts.report._diff import diff_lines
 from contracts.report._documentation import html_context
 from contracts.report._summary import (
     STATUS_WORD,
+    actual_of,
     by_area,
     cause_line,
     cause_of,
@@ -86,7 +87,7 @@ def _failure(f: Mapping[str, Any]) -> dict[str, Any]:
         "message": jsonish(str(f.get("message", ""))),
         "has_expected": "expected" in f or "actual" in f,
         "expected": _show(f.get("expected")),
-        "actual": _show(f.get("actual")),
+        "actual": _show(actual_of(f)),
         "diff": diff_lines(f.get("expected"), f.get("actual")),
         "request": _http_request(f.get("request")),
         "response": _http_response(f.get("response")),
@@ -173,7 +174,7 @@ def _baseline(doc: Mapping[str, Any]) -> dict[str, Any] | None:
         regressions.append({"id": cid, "title": c["title"], "area": c["area"], "message": jsonish(first),
                             "new": cid in new, "cause": cause.get(cid, {}).get("id", "")})
     changes = [{
-        "id": d["id"], "clause": d.get("clause") or "", "question": d.get("question") or "",
+        "id": d["id"], "clause": d.get("clause") or "", "question": jsonish(d.get("question") or ""),
         "changes": observation_changes(d),
         "waived": bool(d.get("waived")), "waiver": d.get("waiver"),
         "cause": cause.get(d["id"], {}).get("id", ""),
@@ -246,7 +247,7 @@ def _observations(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
             marker = "new" if o["id"] in new else ""
         request = o.get("request") or {}
         out.append({
-            "id": o["id"], "clause": o["clause"], "question": o.get("question") or "",
+            "id": o["id"], "clause": o["clause"], "question": jsonish(o.get("question") or ""),
             "summary": jsonish(str(o.get("summary") or "")), "status": o.get("status"),
             "value": trim(json.dumps(o.get("value"), ensure_ascii=False, sort_keys=True), 400),
             "request": (f"{request.get('method', '')} " + (compact(request.get("body"), 200)

@@ -10,6 +10,7 @@ from typing import Any
 from contracts.redact import redact
 from contracts.report._documentation import junit_suite
 from contracts.report._summary import (
+    actual_of,
     cause_line,
     cause_of,
     causes,
@@ -48,7 +49,7 @@ def _failure_text(doc: Mapping[str, Any], clause: Mapping[str, Any], regression:
         if "expected" in failure:
             lines.append(f"  expected: {compact(failure['expected'], 400)}")
         if "actual" in failure:
-            lines.append(f"  actual:   {compact(failure['actual'], 400)}")
+            lines.append(f"  actual:   {compact(actual_of(failure), 400)}")
         request = failure.get("request")
         if request:
             body = f" {compact(request['body'], 400)}" if request.get("body") is not None else ""
@@ -104,7 +105,7 @@ def _observation_case(obs: Mapping[str, Any], area: str, change: Mapping[str, An
                       cause: Mapping[str, Any] | None) -> ET.Element:
     case = ET.Element("testcase", {
         "classname": f"sip_profile.observations.{area}",
-        "name": f"{obs['id']} {obs.get('question', '')}".strip(),
+        "name": f"{obs['id']} {jsonish(str(obs.get('question', '')))}".strip(),
         "time": "0.000",
     })
     if change is not None:

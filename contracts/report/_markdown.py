@@ -11,6 +11,7 @@ from contracts.redact import redact
 from contracts.report import _documentation as documentation
 from contracts.report._summary import (
     STATUS_WORD,
+    actual_of,
     by_area,
     cause_line,
     cause_of,
@@ -176,7 +177,7 @@ def _failures(doc: Mapping[str, Any]) -> list[str]:
         if "expected" in f:
             lines.append(f"- expected: {code(f['expected'], 140)}")
         if "actual" in f:
-            lines.append(f"- actual: {code(f['actual'], 140)}")
+            lines.append(f"- actual: {code(actual_of(f), 140)}")
         if len(failures) > 1:
             lines.append(f"- {len(failures) - 1} more failing example(s) in report.html")
         lines.append("")

@@ -12,6 +12,7 @@ from contracts.report._verdict import drift, live_regressions, restore_failed, u
 
 __all__ = [
     "STATUS_WORD",
+    "actual_of",
     "by_area",
     "cause_line",
     "cause_of",
@@ -177,6 +178,19 @@ def pretty(value: Any) -> str:
     if not isinstance(parsed, (dict, list)) and isinstance(value, str):
         return value
     return json.dumps(parsed, indent=2, ensure_ascii=False, sort_keys=False)
+
+
+def actual_of(failure: Mapping[str, Any]) -> Any:
+    """A failure's ``actual``, with an ellipsis where a check cut the answer's body short (the whole body
+    is the failure's response)."""
+    actual = failure.get("actual")
+    body = (failure.get("response") or {}).get("body")
+    if not (isinstance(actual, str) and isinstance(body, str)):
+        return actual
+    for cut in range(min(len(body) - 1, len(actual)), 40, -1):
+        if actual.endswith(body[:cut]):
+            return actual + "…"
+    return actual
 
 
 def changes(before: Any, after: Any, path: str = "") -> list[tuple[str, str, str]]:
