@@ -152,6 +152,12 @@ _PY_LITERAL = re.compile(r"\[[^\[\]]*\]|\{[^{}]*\}|\bNone\b|\bTrue\b|\bFalse\b")
 def jsonish(text: str) -> str:
     """A message in JSON notation: Python literals that clauses quote (``['OPUS']``, ``None``) become JSON."""
     def convert(match: re.Match[str]) -> str:
+        if match.group(0)[0] in "[{":
+            try:
+                json.loads(match.group(0))
+                return match.group(0)  # already JSON: left exactly as written
+            except ValueError:
+                pass
         parsed = parse_value(match.group(0)) if match.group(0)[0] in "[{" else \
             {"None": None, "True": True, "False": False}[match.group(0)]
         if isinstance(parsed, str) and parsed == match.group(0):
