@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import platform
+import re
 import time
 import traceback
 from collections.abc import Callable
@@ -71,8 +72,19 @@ def build_client(cfg: RunConfig, transport: httpx.BaseTransport | None) -> Clien
     return Client(base_url=cfg.target.base_url, transport=transport, allow_writes=cfg.allow_writes,
                   budget=cfg.budget, timeout_s=cfg.timeout_s, pace_rps=cfg.pace_rps, retries=cfg.retries,
                   max_retry_wait_s=cfg.max_retry_wait_s,
-                  # The in-process mock has no address; its reproducers target `sip-contracts mock`.
-                  repro_base="$SIGNALWIRE_REST_BASE_URL" if cfg.target.kind == "mock" else None)
+                  repro_base=repro_base(cfg))
+
+
+def repro_base(cfg: RunConfig) -> str:
+    """What reproducers put before ``/api/…``: they read ``$SIGNALWIRE_REST_BASE_URL`` as their header says.
+
+    The in-process mock has no address (its reproducers target `sip-contracts mock`); a real target's URL,
+    not a secret, is the default for a shell where the variable is not set.
+    """
+    url = cfg.target.base_url
+    if cfg.target.kind == "mock" or not re.fullmatch(r"[A-Za-z0-9:/._~%\[\]-]+", url):
+        return "$SIGNALWIRE_REST_BASE_URL"
+    return f"${{SIGNALWIRE_REST_BASE_URL:-{url}}}"
 
 
 def mock_transport(cfg: RunConfig) -> tuple[httpx.BaseTransport, Any]:

@@ -194,3 +194,26 @@ def test_the_printed_rerun_command_reproduces_the_run(tmp_path: Path) -> None:
     assert again.returncode == 1, again.stderr
     assert _verdicts(tmp_path / "first/conformance.json") == before
     assert before[2] == ["PUT answers 200 instead of 201"]
+
+
+def test_http_reproducers_read_the_base_url_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contracts.mock import MockSpace, serving
+
+    space = MockSpace(mutant="put-answers-200")
+    with serving(space) as url:
+        p = space.projects["primary"]
+        monkeypatch.setenv("SIGNALWIRE_PROJECT_ID", p.project_id)
+        monkeypatch.setenv("SIGNALWIRE_API_TOKEN", p.token)
+        monkeypatch.setenv("SIGNALWIRE_REST_BASE_URL", url)
+        host = url.split("//")[1]
+        assert main(["run", "--report-dir", str(tmp_path), "--seed", "2", "--example-db", "none", "--quiet",
+                     "--no-history", "--allow-writes", host]) == 1
+        doc = json.loads((tmp_path / "conformance.json").read_text())
+        failure = next(f for c in doc["clauses"] for f in c["failures"] if c["id"] == "SP-PROTO-002")
+        repro = failure["reproducer"]
+        assert f'"${{SIGNALWIRE_REST_BASE_URL:-{url}}}/api/relay/rest/sip_profile"' in repro
+        assert f'"{url}/api' not in repro and p.token not in repro
+        # The reproducer runs as written: the variables name the served mock, and it answers 200 again.
+        done = subprocess.run(["bash", "-c", repro], capture_output=True, text=True, timeout=30,
+                              env={**os.environ, "SIGNALWIRE_REST_BASE_URL": url})
+        assert done.stdout.startswith("HTTP/1.1 200"), done.stdout + done.stderr
