@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -123,9 +124,8 @@ def test_progress_gives_a_skip_reason_once(tmp_path: Path) -> None:
     cfg = load_config(env={}, seed=1, report_dir=tmp_path)
     err = io.StringIO()
     printer = ProgressPrinter(cfg, err=err, out=io.StringIO())
-    clause = type("C", (), {"id": "X", "title": "t"})
     for cid in ("SP-A", "SP-B"):
-        clause.id = cid
+        clause: Any = SimpleNamespace(id=cid, title="t")
         printer.update(1, 2, clause, ClauseResult(id=cid, verdict="skipped", reason="no second project"))
     text = err.getvalue()
     assert text.count("no second project") == 1 and "same reason as SP-A" in text
