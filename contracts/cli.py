@@ -228,7 +228,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         doc["documentation"] = documentation
     doc["run"]["command"] = rerun_command(cfg, baseline=args.baseline, waivers=args.waivers,
                                           docs_upstream=args.docs_upstream,
-                                          report_dir=None if args.report_dir == "reports" else args.report_dir)
+                                          report_dir=None if args.report_dir == "reports"
+                                          else args.report_dir)
     finished = report.finish(doc, baseline=baseline, baseline_path=args.baseline, waivers=waivers)
     paths = report.write_all(finished, cfg.report_dir, history=not args.no_history)
     printer.summary(finished.dump(), paths)
@@ -254,7 +255,7 @@ def _run_targets(args: argparse.Namespace) -> int:
         baseline = report.load_conformance(baseline_path) if baseline_path else None
         target = entry.target(os.environ)
         doc = scrub(doc, target.secrets(), target.basic_pairs())
-        doc["run"]["command"] = f"sip-contracts run --targets {args.targets} (target {entry.name})"
+        doc["run"]["command"] = _targets_command(args, doc["run"].get("seed"))
         finished = report.finish(doc, baseline=baseline, baseline_path=baseline_path, waivers=waivers)
         report.write_all(finished, Path(args.report_dir) / entry.name, history=not args.no_history)
         return int(finished.exit_code)
@@ -262,6 +263,24 @@ def _run_targets(args: argparse.Namespace) -> int:
     return run_targets(args.targets, workers=args.workers or 1, finish=finish, profile=args.profile,
                        seed=args.seed, report_dir=args.report_dir, baseline_dir=args.baseline,
                        waivers=args.waivers, example_db=args.example_db, options=options)
+
+
+def _targets_command(args: argparse.Namespace, seed: Any) -> str:
+    """The re-run command of a --targets run: every option that shaped it (the file names no secret)."""
+    import shlex
+
+    argv = ["sip-contracts", "run", "--targets", args.targets, "--workers", str(args.workers or 1),
+            "--profile", args.profile] + (["--seed", str(seed)] if seed is not None else [])
+    for flag, value in (("--timeout", args.timeout), ("--pace", args.pace), ("--budget", args.budget),
+                        ("--max-examples", args.max_examples), ("--baseline", args.baseline),
+                        ("--waivers", args.waivers), ("--docs-upstream", args.docs_upstream)):
+        if value is not None:
+            argv += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
+    if args.example_db != DEFAULT_EXAMPLE_DB:
+        argv += ["--example-db", str(args.example_db)]
+    if args.report_dir != "reports":
+        argv += ["--report-dir", args.report_dir]
+    return shlex.join(argv)
 
 
 def _check_mutant(name: str) -> None:
@@ -403,7 +422,8 @@ def cmd_mutants(args: argparse.Namespace) -> int:
 
     unknown = [name for name in args.only or [] if name not in MUTANTS]
     if unknown:
-        raise ConfigError(f"--only: unknown mutant(s) {', '.join(unknown)}; see `sip-contracts mutants --list`")
+        raise ConfigError(f"--only: unknown mutant(s) {', '.join(unknown)}; "
+                          "see `sip-contracts mutants --list`")
     if args.only is not None and not args.only:
         raise ConfigError("--only needs at least one mutant name; see `sip-contracts mutants --list`")
     return _kill_matrix(profile=args.profile, seed=args.seed, report_dir=Path(args.report_dir),

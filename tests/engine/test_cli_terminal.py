@@ -217,3 +217,13 @@ def test_http_reproducers_read_the_base_url_variable(tmp_path: Path, monkeypatch
         done = subprocess.run(["bash", "-c", repro], capture_output=True, text=True, timeout=30,
                               env={**os.environ, "SIGNALWIRE_REST_BASE_URL": url})
         assert done.stdout.startswith("HTTP/1.1 200"), done.stdout + done.stderr
+
+
+def test_a_targets_run_is_re_run_with_its_file_and_options() -> None:
+    from contracts.cli import _targets_command, build_parser
+
+    args = build_parser().parse_args(["run", "--targets", "examples/targets.toml", "--workers", "2",
+                                      "--pace", "2.5", "--budget", "90", "--example-db", "cache/db"])
+    assert shlex.split(_targets_command(args, 17)) == [
+        "sip-contracts", "run", "--targets", "examples/targets.toml", "--workers", "2", "--profile", "quick",
+        "--seed", "17", "--pace", "2.5", "--budget", "90", "--example-db", "cache/db"]
