@@ -1,13 +1,15 @@
 """pytest plugin of sip-profile-contracts (entry point ``pytest11``: ``sip_contracts``).
 
 Loaded by every pytest run where the package is installed, so it stays cheap: it registers the
-``sip_profile_mock`` fixture and its marker, and imports nothing heavy until a test uses them.
+``sip_profile_mock`` fixture and its marker, and the ``--sip-*`` options; ``pytest --sip-contracts``
+collects the suite's clauses (``_collect``). Nothing heavy is imported until a test or that option uses it.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from ._collect import configure_collection, pytest_addoption
 from ._fixture import (
     MARKER,
     MARKER_HELP,
@@ -17,9 +19,10 @@ from ._fixture import (
     sip_profile_mock_server,
 )
 
-__all__ = ["Credentials", "SipProfileMock", "sip_profile_mock", "sip_profile_mock_server"]
+__all__ = ["Credentials", "SipProfileMock", "pytest_addoption", "sip_profile_mock", "sip_profile_mock_server"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # Registered here so that users' --strict-markers runs accept @pytest.mark.sip_profile_mock.
     config.addinivalue_line("markers", f"{MARKER}: {MARKER_HELP}")
+    configure_collection(config)  # off unless --sip-contracts
