@@ -15,6 +15,7 @@ from contracts.engine.config import Credentials
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 
+from ._common import stored_equal
 from ._registry import clause
 
 PROBE_BODY = {"default_encryption": "required"}
@@ -122,13 +123,16 @@ def project_isolation(s: Session) -> None:
                         actual=theirs.text[:300], exchange=theirs)
     if not s.cfg.allow_writes:
         return
-    # A target that lets the token pick the project would write the secondary profile: snapshot it too.
+    # A target that lets the token pick the project would write either profile: snapshot (and rehearse)
+    # both first, then read what they hold now, so the run's own safety writes are not taken for the probe's.
+    s.before_write("primary")
     s.before_write("secondary")
+    mine, theirs = s.get(), s.get("secondary")
     ex = s.send("PUT", creds=mixed, body=PROBE_BODY)
     s.expect_unauthorized(ex, "PUT with project A's id and project B's token")
     for who, seen in (("primary", mine), ("secondary", theirs)):
         now = s.get(who)  # type: ignore[arg-type]
-        if now.json() != seen.json():
+        if stored_equal(s, None, seen.json() or {}, now.json() or {}):
             raise Violation(f"a refused cross-project PUT changed the {who} profile",
                             expected=seen.json(), actual=now.json(), exchange=now)
 
