@@ -22,7 +22,8 @@ from contracts.engine.config import load_config
 from contracts.mock import MockSpace
 from contracts.runner import execute
 
-Rewrite = Callable[[httpx.Request, httpx.Response, int], httpx.Response]
+#: (request, the mock's answer — computed only when called, request number) -> the answer the client gets.
+Rewrite = Callable[[httpx.Request, Callable[[], httpx.Response], int], httpx.Response]
 
 
 class Wrapped(httpx.BaseTransport):
@@ -35,9 +36,13 @@ class Wrapped(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.count += 1
-        response = self.inner.handle_request(request)
-        response.read()
-        return self.rewrite(request, response, self.count)
+
+        def answer() -> httpx.Response:
+            response = self.inner.handle_request(request)
+            response.read()
+            return response
+
+        return self.rewrite(request, answer, self.count)
 
 
 def _json(response: httpx.Response, body: Any, **headers: str) -> httpx.Response:
@@ -46,7 +51,8 @@ def _json(response: httpx.Response, body: Any, **headers: str) -> httpx.Response
     return httpx.Response(response.status_code, headers=merged, content=json.dumps(body).encode())
 
 
-def extra_members(request: httpx.Request, response: httpx.Response, n: int) -> httpx.Response:
+def extra_members(request: httpx.Request, call: Callable[[], httpx.Response], n: int) -> httpx.Response:
+    response = call()
     try:
         body = response.json()
     except ValueError:
@@ -62,7 +68,8 @@ def extra_members(request: httpx.Request, response: httpx.Response, n: int) -> h
 
 
 def content_type_spelling(spelling: str) -> Rewrite:
-    def rewrite(request: httpx.Request, response: httpx.Response, n: int) -> httpx.Response:
+    def rewrite(request: httpx.Request, call: Callable[[], httpx.Response], n: int) -> httpx.Response:
+        response = call()
         if response.headers.get("content-type", "").startswith("application/json"):
             headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
             return httpx.Response(response.status_code, headers={**headers, "Content-Type": spelling},
@@ -71,23 +78,24 @@ def content_type_spelling(spelling: str) -> Rewrite:
     return rewrite
 
 
-def rate_limited_without_retry_after(request: httpx.Request, response: httpx.Response, n: int) -> httpx.Response:
+def rate_limited_without_retry_after(request: httpx.Request, call: Callable[[], httpx.Response],
+                                     n: int) -> httpx.Response:
     # Every 9th request is refused before reaching the service (so it changes nothing), with no Retry-After.
     if n % 9 == 0:
         return httpx.Response(429, headers={"Content-Type": "application/json"},
                               content=b'{"error": "Too Many Requests"}')
-    return response
+    return call()
 
 
-def html_503(request: httpx.Request, response: httpx.Response, n: int) -> httpx.Response:
-    if n % 11 == 0:
+def html_503(request: httpx.Request, call: Callable[[], httpx.Response], n: int) -> httpx.Response:
+    if n % 11 == 0:  # the load balancer answers: the service never sees the request
         return httpx.Response(503, headers={"Content-Type": "text/html"},
-                              content=b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>")
-    return response
+                              content=b"<html><body><h1>503 Service Temporarily Unavailable</h1></body>")
+    return call()
 
 
-def _identity(request: httpx.Request, response: httpx.Response, n: int) -> httpx.Response:
-    return response
+def _identity(request: httpx.Request, call: Callable[[], httpx.Response], n: int) -> httpx.Response:
+    return call()
 
 
 def _fresh_space() -> MockSpace:

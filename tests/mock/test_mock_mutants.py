@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from contracts.catalogue import CATALOGUE, OBSERVATION_IDS
-from contracts.mock import MUTANTS, MockSpace
 from contracts.env import MOCK_PROJECTS
+from contracts.mock import MUTANTS, MockSpace
 from contracts.spec import PATH, load_spec
 
 SPEC = load_spec()
@@ -206,7 +206,8 @@ def test_slow_put_is_slower_than_get() -> None:
     """slow-put changes only timing: its PUTs take far longer than its GETs (medians of a few, in-process)."""
     space = MockSpace(mutant="slow-put")
     p = space.projects["primary"]
-    with httpx.Client(transport=space.transport(), base_url=space.base_url, auth=(p.project_id, p.token)) as c:
+    auth = (p.project_id, p.token)
+    with httpx.Client(transport=space.transport(), base_url=space.base_url, auth=auth) as c:
         def median(method: str) -> float:
             times = []
             for _ in range(5):
