@@ -103,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("path")
     report.add_argument("--out", help="output dir (default: the file's dir)")
 
+    merge = sub.add_parser("merge", help="combine several runs' conformance.json into one report (every "
+                           "format, a per-target table, the worst verdict and exit code)")
+    merge.add_argument("runs", nargs="+", metavar="RUN",
+                       help="a conformance.json, a directory holding one, or NAME=either (default name: "
+                       "the directory's)")
+    merge.add_argument("--report-dir", default="reports", help="where the merged reports go")
+
     sub.add_parser("schema", help="print the JSON Schema of conformance.json (generated from the models)")
 
     restore = sub.add_parser("restore", help="put a snapshot.json back on the target")
@@ -137,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler = {"run": cmd_run, "mock": cmd_mock, "clauses": cmd_clauses, "report": cmd_report,
                    "restore": cmd_restore, "mutants": cmd_mutants, "schema": cmd_schema,
-                   "docs-diff": cmd_docs_diff}[args.command]
+                   "merge": cmd_merge, "docs-diff": cmd_docs_diff}[args.command]
         return handler(args)
     except ConfigError as exc:
         from contracts.redact import scrub_text
@@ -350,6 +357,34 @@ def cmd_report(args: argparse.Namespace) -> int:
     for name, path in sorted(paths.items()):
         print(f"{name}: {path}")
     return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """The merge job of a CI matrix: each run was finished (baseline, waivers, restore) where it ran."""
+    from . import report
+    from .report._merge import merge
+
+    runs = []
+    for given in args.runs:
+        name, _, where = given.partition("=") if "=" in given else ("", "", given)
+        path = Path(where)
+        file = path / "conformance.json" if path.is_dir() else path
+        if not file.is_file():
+            raise ConfigError(f"merge {given}: no conformance.json there")
+        try:
+            runs.append((name or file.resolve().parent.name, report.load_conformance(file)))
+        except _report_error() as exc:
+            raise ConfigError(str(exc)) from None
+    try:
+        merged = merge(runs, command="sip-contracts merge " + " ".join(args.runs))
+        paths = report.write_all(merged, Path(args.report_dir), history=False)
+    except _report_error() as exc:
+        raise ConfigError(str(exc)) from None
+    for row in merged.targets or []:
+        print(f"{row.name}: {row.verdict} (exit {row.exit_code}) {row.host}"
+              + (f" failing {', '.join(row.failing)}" if row.failing else ""))
+    print(f"merged: {merged.verdict} (exit {merged.exit_code}); report: {paths['html']}")
+    return int(merged.exit_code)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -343,6 +343,24 @@ class RootCause(_Part):
     observations: list[str] = []
 
 
+class TargetRow(_Part):
+    """One run of a merged report (`sip-contracts merge`): a target and how it ended."""
+
+    name: str
+    """the run's name: the directory its conformance.json came from"""
+    kind: Literal["mock", "http"]
+    host: str
+    verdict: RunVerdict
+    exit_code: int
+    counts: dict[str, Count] = {}
+    failing: list[str] = []
+    """clause IDs that failed on this target"""
+    restore: str | None = None
+    """the run's restore status"""
+    started_at: str | None = None
+    mutant: str | None = None
+
+
 class Conformance(_Part):
     """A whole run document, schema version "1"."""
 
@@ -378,6 +396,9 @@ class Conformance(_Part):
     """only with `run --docs-upstream`"""
     root_causes: list[RootCause] = []
     """failures and drift grouped by the one change that explains them"""
+    targets: list[TargetRow] | None = None
+    """a merged report (`sip-contracts merge`): one row per run; clause and observation IDs are then
+    prefixed with the run's name (`staging-eu/SP-CODEC-003`)"""
 
 
 def json_schema() -> dict[str, Any]:

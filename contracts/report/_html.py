@@ -31,6 +31,7 @@ from contracts.report._summary import (
     trim,
 )
 from contracts.report._svg import trend_svg
+from contracts.report._targets import html_context as targets_context
 from contracts.report._verdict import drift, live_regressions, restore_failed
 
 __all__ = ["render_html", "write_html"]
@@ -316,6 +317,8 @@ def context(doc: dict[str, Any], history_rows: Sequence[Mapping[str, Any]] = ())
     found = causes(doc)
     if found:
         nav.insert(0, ("causes", f"Root causes ({len(found)})"))
+    if doc.get("targets") is not None:
+        nav.insert(0, ("targets", f"Targets ({len(doc['targets'])})"))
     if doc.get("mutants") is not None:
         nav.append(("mutants", "Kill matrix"))
     if doc.get("documentation") is not None:
@@ -343,6 +346,7 @@ def context(doc: dict[str, Any], history_rows: Sequence[Mapping[str, Any]] = ())
         "history_n": len(history_rows),
         "mutants": _mutants(doc),
         "documentation": html_context(doc),
+        "targets": targets_context(doc),
         "command": doc["run"].get("command") or "",
         "suite": {"name": doc["suite"].get("name", ""), "version": doc["suite"].get("version", ""),
                   "spec_sha256": doc["suite"].get("spec_sha256") or ""},

@@ -22,6 +22,7 @@ from contracts.report._summary import (
     run_warnings,
     trim,
 )
+from contracts.report._targets import junit_suite as targets_suite
 from contracts.report._verdict import drift, live_regressions
 
 __all__ = ["write_junit"]
@@ -199,6 +200,9 @@ def write_junit(doc: dict[str, Any], dir: str | Path) -> Path:
     elif restore.get("status") == "not-needed":
         ET.SubElement(restore_case, "skipped", {"message": "no write was made"})
     suites.append(_suite("sip_profile.run", [restore_case], doc, 0.0))
+    merged = targets_suite(doc)  # only in a merged report (sip-contracts merge)
+    if merged is not None:
+        suites.append(merged)
     docs_suite = junit_suite(doc)  # only with run --docs-upstream
     if docs_suite is not None:
         suites.append(docs_suite)

@@ -9,6 +9,7 @@ from typing import Any
 
 from contracts.redact import redact
 from contracts.report import _documentation as documentation
+from contracts.report import _targets as targets
 from contracts.report._summary import (
     STATUS_WORD,
     actual_of,
@@ -218,7 +219,8 @@ def _footer(doc: Mapping[str, Any]) -> list[str]:
 
 def render_markdown(doc: dict[str, Any]) -> str:
     doc = redact(doc)
-    lines = (_head(doc) + _causes(doc) + _regressions(doc) + _failures(doc) + _areas(doc)
+    lines = (_head(doc) + targets.markdown_lines(doc, text, code) + _causes(doc) + _regressions(doc)
+             + _failures(doc) + _areas(doc)
              + documentation.markdown_lines(doc, text, code) + _footer(doc))
     return "\n".join(lines).rstrip() + "\n"
 

@@ -57,7 +57,7 @@ def full_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess
 
 def test_full_run_collects_every_clause_and_passes_against_the_mock(
         full_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
-    folder, proc = full_run
+    _, proc = full_run
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     for clause in CATALOGUE:
         assert f"sip_profile::{clause.id} PASSED" in proc.stdout
