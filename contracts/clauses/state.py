@@ -126,7 +126,11 @@ def takes_own_profile(s: Session) -> None:
     with contextlib.suppress(SkipClause):
         s.before_write("primary")  # the rehearsal, if no clause has written yet
     for who in ("primary", "secondary"):  # the secondary is rehearsed only when a clause writes to it
-        if who in s.read_only:
-            why, ex = s.read_only[who]
-            raise Violation(f"{who} project: {why}", expected="the snapshot accepted and kept as read",
-                            actual=why, exchange=ex)
+        refusal = s.read_only.get(who)
+        if refusal is not None and refusal.violation:
+            raise Violation(f"{who} project: {refusal.why}", actual=refusal.why,
+                            expected="the snapshot accepted and kept as read", exchange=refusal.exchange)
+    # Refused only for nulls the docs leave open: not a violation, but nothing could be rehearsed.
+    unclear = [f"{who} project: {r.why}" for who, r in sorted(s.read_only.items())]
+    if unclear:
+        raise SkipClause("; ".join(unclear))

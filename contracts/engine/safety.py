@@ -12,16 +12,17 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from contracts.engine.client import Client
+from contracts.engine.client import Client, Exchange
 from contracts.engine.config import Credentials, Target
 from contracts.engine.stop import StopFlag
 from contracts.errors import NoAnswer
 
-__all__ = ["SnapshotStore", "rehearse", "restore_profiles", "terminate_as_interrupt"]
+__all__ = ["Refusal", "SnapshotStore", "rehearse", "restore_profiles", "terminate_as_interrupt"]
 
 WRITABLE = ("domain_identifier", "default_codecs", "default_ciphers", "default_encryption", "default_send_as")
 SNAPSHOT_VERSION = "1"
@@ -171,20 +172,59 @@ def _clear(flags: tuple[StopFlag, ...]) -> None:
         flag.clear()
 
 
-def rehearse(client: Client, creds: Credentials, profile: dict[str, Any]) -> tuple[str, Any] | None:
-    """Before the first change to a project: PUT its profile as read, then GET; ``(why, exchange)`` when the
-    service refuses or alters the very profile it holds, else None.
+@dataclass(frozen=True)
+class Refusal:
+    """Why the rehearsal made a project read-only; ``violation`` when documented values were refused."""
+
+    why: str
+    exchange: Exchange
+    violation: bool
+    written: bool = False  #: a PUT of the rehearsal was accepted (the restore verifies the project)
+
+
+def _undocumented_nulls(profile: dict[str, Any]) -> list[str]:
+    # The page documents null only for default_send_as ("pick a number"); null for the others is not.
+    return [f for f in WRITABLE if f in profile and profile[f] is None and f != "default_send_as"]
+
+
+def rehearse(client: Client, creds: Credentials, profile: dict[str, Any]) -> Refusal | None:
+    """Before the first change to a project: PUT its profile exactly as read (nulls included), then GET;
+    a :class:`Refusal` when the service refuses or alters the very profile it holds, else None.
 
     A service that cannot take its own profile back could not be restored either: the caller then makes
-    no further write to that project. Fields read as null, other than default_send_as (whose null is
-    documented), are left out, as the restore does, since null for them is undocumented.
+    no further write to that project. The PUT carries every field as read, nulls included: PUTting the
+    current value changes nothing, and only a profile the service takes back as read can be restored (the
+    restore sends the same body). A refusal counts as a violation (SP-STATE-006 fails) only when it is not
+    explained by nulls the docs leave open: a profile holding such nulls is PUT once more without them;
+    if that is taken and reads back unchanged, the nulls were the cause and the project is merely
+    read-only (its write clauses skip, nothing fails).
     """
-    body = {f: profile[f] for f in WRITABLE if f in profile
-            and (profile[f] is not None or f == "default_send_as")}
+    body = {f: profile[f] for f in WRITABLE if f in profile}
     ex = client.request("PUT", creds=creds, body=body)
-    if not 200 <= ex.status < 300:
-        return f"the service refused its own profile back (PUT of the snapshot answered {ex.status})", ex
-    for what, answer in (("answered", ex), ("then read back", None)):
+    if 200 <= ex.status < 300:
+        altered = _read_back(client, creds, profile, body, ex)
+        return None if altered is None else Refusal(altered[0], altered[1], violation=True, written=True)
+    refused = f"the service refused its own profile back (PUT of the snapshot answered {ex.status})"
+    nulls = _undocumented_nulls(profile)
+    if not nulls:
+        return Refusal(refused, ex, violation=True)
+    lean = {k: v for k, v in body.items() if k not in nulls}
+    retry = client.request("PUT", creds=creds, body=lean)
+    if not 200 <= retry.status < 300:
+        return Refusal(f"{refused}; without its null {', '.join(nulls)} it answered {retry.status}",
+                       retry, violation=True)
+    altered = _read_back(client, creds, profile, lean, retry)
+    if altered is not None:
+        return Refusal(altered[0], altered[1], violation=True, written=True)
+    return Refusal(f"the service refuses null for {', '.join(nulls)} (undocumented), which this project "
+                   f"holds: a write could not be undone ({refused})", ex, violation=False, written=True)
+
+
+def _read_back(client: Client, creds: Credentials, profile: dict[str, Any], body: dict[str, Any],
+               ex: Exchange) -> tuple[str, Exchange] | None:
+    """The PUT's answer, then a GET, each compared with the profile as read; what differs, or None."""
+    answer: Exchange | None = ex
+    for what in ("answered", "then read back"):
         if answer is None:
             answer = client.request("GET", creds=creds)
         now = answer.json() if 200 <= answer.status < 300 else None
@@ -195,4 +235,5 @@ def rehearse(client: Client, creds: Credentials, profile: dict[str, Any]) -> tup
             return (f"the service altered its own profile: PUT of the snapshot {what} other "
                     f"{', '.join(wrong)} ({wrong[0]}: {profile[wrong[0]]!r} -> "
                     f"{now.get(wrong[0])!r})"), answer
+        answer = None
     return None

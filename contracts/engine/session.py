@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from contracts.engine.client import Client, Exchange
 from contracts.engine.config import Credentials, RunConfig
 from contracts.engine.explore import Explorer
+from contracts.engine.safety import Refusal
 from contracts.engine.verdicts import Observation, Violation
 from contracts.errors import SkipClause
 from contracts.spec import PATH, Spec
@@ -54,7 +55,7 @@ class Session:
         self.snapshot_hook: Any = None  #: set by the runner: called before the first write to a project
         #: projects the run must not write to (the rehearsal found the service refuses or alters its own
         #: profile): who -> (why, the exchange that showed it); their write clauses are skipped
-        self.read_only: dict[str, tuple[str, Exchange]] = {}
+        self.read_only: dict[str, Refusal] = {}
         #: (clause ID, judge) pairs called on every answer; installed by the runner from the declarations
         self.watchers: list[tuple[str, Callable[[Session, Exchange], Violation | None]]] = []
         self.observed_ids: frozenset[str] = frozenset()  #: traffic of these clauses is not judged
@@ -96,7 +97,7 @@ class Session:
         if who not in self.written and who not in self.read_only and self.snapshot_hook is not None:
             self.snapshot_hook(who)  # the snapshot, then the rehearsal (which may mark it read-only)
         if who in self.read_only:
-            raise SkipClause(f"no write to the {who} project: {self.read_only[who][0]} (SP-STATE-006)")
+            raise SkipClause(f"no write to the {who} project: {self.read_only[who].why} (SP-STATE-006)")
         self.written.add(who)
 
     # -- expectations -------------------------------------------------------------------------------------

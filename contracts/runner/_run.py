@@ -195,9 +195,10 @@ class Run:
                                f"{got.status}); no write sent")
             snapshots.save(who, got.json())
             refused = rehearse(client, session.creds(who), got.json())  # type: ignore[arg-type]
-            if refused is not None:  # leave that project as found: no further write, no restore
+            if refused is not None:  # leave that project as found: no further write
                 session.read_only[who] = refused
-                snapshots.profiles.pop(who, None)
+                if refused.violation or not refused.written:  # nothing a restore could put back
+                    snapshots.profiles.pop(who, None)
 
         session.snapshot_hook = snapshot
         self.results: dict[str, ClauseResult] = {}
