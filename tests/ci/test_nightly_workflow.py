@@ -32,9 +32,25 @@ def wf() -> dict[Any, Any]:
 @pytest.fixture(scope="module")
 def job(wf: dict[Any, Any]) -> dict[str, Any]:
     jobs = wf["jobs"]
-    assert list(jobs) == ["contracts"]
+    assert list(jobs) == ["contracts", "merge"], "one job per target (a matrix), then the merge"
     job: dict[str, Any] = jobs["contracts"]
     return job
+
+
+@pytest.fixture(scope="module")
+def merge_job(wf: dict[Any, Any]) -> dict[str, Any]:
+    job: dict[str, Any] = wf["jobs"]["merge"]
+    return job
+
+
+@pytest.fixture(scope="module")
+def merge_steps(merge_job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(merge_job["steps"])
+
+
+@pytest.fixture(scope="module")
+def all_steps(steps: list[dict[str, Any]], merge_steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return steps + merge_steps
 
 
 @pytest.fixture(scope="module")
@@ -66,15 +82,31 @@ def test_triggers_nightly_weekly_and_manual(wf: dict[Any, Any]) -> None:
     assert "workflow_dispatch" in on
 
 
-def test_profile_follows_the_schedule(wf: dict[Any, Any], job: dict[str, Any]) -> None:
+def test_profile_follows_the_schedule(wf: dict[Any, Any], job: dict[str, Any],
+                                      merge_job: dict[str, Any]) -> None:
     on = triggers(wf)
     weekly = next(c["cron"] for c in on["schedule"] if c["cron"].split()[4] != "*")
     assert f"github.event.schedule == '{weekly}' && 'deep'" in job["env"]["PROFILE"]
     assert "inputs.profile" in job["env"]["PROFILE"]
+    assert merge_job["env"]["PROFILE"] == job["env"]["PROFILE"], "the merge reads the same profile's runs"
 
 
-def test_one_run_at_a_time(wf: dict[Any, Any]) -> None:
+def test_one_run_at_a_time(wf: dict[Any, Any], job: dict[str, Any]) -> None:
     assert wf["concurrency"]["cancel-in-progress"] is False
+    # Inside a run, a target's job holds its project's group: two entries naming one project serialise.
+    assert job["concurrency"]["group"] == "sip-contracts-${{ matrix.secrets }}"
+    assert job["concurrency"]["cancel-in-progress"] is False
+
+
+def test_one_job_per_target_from_the_matrix(job: dict[str, Any]) -> None:
+    strategy = job["strategy"]
+    assert strategy["fail-fast"] is False, "one target's violations must not cancel the others"
+    entries = strategy["matrix"]["include"]
+    assert entries and all(set(e) == {"target", "secrets", "allow_writes_var"} for e in entries)
+    names = [e["target"] for e in entries]
+    assert len(set(names)) == len(names) and all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", n) for n in names)
+    assert job["env"]["TARGET"] == "${{ matrix.target }}"
+    assert "matrix.target" in job["name"]
 
 
 def test_python_311_and_pip_install(steps: list[dict[str, Any]]) -> None:
@@ -86,9 +118,13 @@ def test_python_311_and_pip_install(steps: list[dict[str, Any]]) -> None:
 
 def test_credentials_come_from_secrets_and_variables(job: dict[str, Any]) -> None:
     env = job["env"]
-    for name in SECRETS:
-        assert env[name] == f"${{{{ secrets.{name} }}}}"
-    assert env["SIP_CONTRACTS_ALLOW_WRITES"] == "${{ vars.SIP_CONTRACTS_ALLOW_WRITES }}"
+    for name in SECRETS:  # each target's own secrets: <prefix>_PROJECT_ID …
+        suffix = name.removeprefix("SIGNALWIRE_")
+        assert env[name] == f"${{{{ secrets[format('{{0}}_{suffix}', matrix.secrets)] }}}}"
+    assert env["SIP_CONTRACTS_ALLOW_WRITES"] == "${{ vars[matrix.allow_writes_var] }}"
+    # The first entry keeps the single-target names (SIGNALWIRE_PROJECT_ID …) of existing setups.
+    first = job["strategy"]["matrix"]["include"][0]
+    assert (first["secrets"], first["allow_writes_var"]) == ("SIGNALWIRE", "SIP_CONTRACTS_ALLOW_WRITES")
 
 
 def test_no_literal_credentials_anywhere(wf: dict[Any, Any]) -> None:
@@ -121,7 +157,7 @@ def test_example_db_is_cached_between_runs(steps: list[dict[str, Any]]) -> None:
     assert r < run < s
     assert DB in restore["with"]["path"] and DB in save["with"]["path"]
     key = restore["with"]["key"]
-    assert "github.run_id" in key and save["with"]["key"] == key
+    assert "github.run_id" in key and "matrix.target" in key and save["with"]["key"] == key
     prefix = restore["with"]["restore-keys"].strip()
     assert key.startswith(prefix)
     assert save["if"] == "always()", "failing examples are the ones worth keeping"
@@ -133,6 +169,7 @@ def test_baseline_is_optional(steps: list[dict[str, Any]]) -> None:
     assert i < j
     assert fetch["continue-on-error"] is True
     assert "gh run download" in fetch["run"] and "--status success" in fetch["run"]
+    assert '--name "reports-$PROFILE-$TARGET"' in fetch["run"], "each target's own last report"
     assert "GH_TOKEN" in fetch["env"]
     assert "[ -f baseline/conformance.json ]" in run["run"]
 
@@ -145,6 +182,7 @@ def test_reports_uploaded_and_summarised_before_the_job_fails(steps: list[dict[s
     assert run["id"] == "run" and "sip-contracts run" in run["run"]
     assert "--profile" in run["run"] and "--report-dir reports" in run["run"]
     assert upload["if"] == "always()" and upload["with"]["path"].rstrip("/") == "reports"
+    assert upload["with"]["name"] == "reports-${{ env.PROFILE }}-${{ matrix.target }}"
     assert summary["if"] == "always()"
     assert "cat reports/summary.md >> \"$GITHUB_STEP_SUMMARY\"" in summary["run"]
     assert run_i < up_i < fail_i and run_i < sum_i < fail_i
@@ -152,14 +190,14 @@ def test_reports_uploaded_and_summarised_before_the_job_fails(steps: list[dict[s
     assert fail["if"] == "steps.run.outputs.exit_code != '0'"
 
 
-def test_run_scripts_use_no_inline_expressions(steps: list[dict[str, Any]]) -> None:
+def test_run_scripts_use_no_inline_expressions(all_steps: list[dict[str, Any]]) -> None:
     """Expressions go through `env:`; an inline ${{ }} in a script is an injection risk."""
-    for s in steps:
+    for s in all_steps:
         assert "${{" not in s.get("run", ""), s.get("name")
 
 
-def test_run_scripts_are_valid_bash(steps: list[dict[str, Any]], tmp_path: Path) -> None:
-    for s in steps:
+def test_run_scripts_are_valid_bash(all_steps: list[dict[str, Any]], tmp_path: Path) -> None:
+    for s in all_steps:
         if "run" not in s:
             continue
         path = tmp_path / "step.sh"
@@ -220,6 +258,76 @@ def test_secret_check_fails_without_secrets(steps: list[dict[str, Any]], tmp_pat
     assert done.returncode == 2 and "SIGNALWIRE_API_TOKEN" in done.stdout
     done = _bash(check["run"], tmp_path, **{k: "x" for k in SECRETS[:3]})
     assert done.returncode == 0
+
+
+# -- the merge job ------------------------------------------------------------------------------------------
+
+
+def test_merge_job_runs_after_every_target_even_a_failing_one(merge_job: dict[str, Any],
+                                                                merge_steps: list[dict[str, Any]]) -> None:
+    assert merge_job["needs"] == "contracts" and merge_job["if"] == "always()"
+    (d_i, download), = uses(merge_steps, "actions/download-artifact")
+    m_i, merge = step(merge_steps, "merge the runs")
+    (u_i, upload), = uses(merge_steps, "actions/upload-artifact")
+    f_i, fail = step(merge_steps, "fail when")
+    assert download["with"]["pattern"] == "reports-${{ env.PROFILE }}-*"
+    assert download["with"]["path"] == "runs" and "merge-multiple" not in download["with"]
+    assert merge["id"] == "merge" and "sip-contracts merge" in merge["run"]
+    assert upload["if"] == "always()" and upload["with"]["path"].rstrip("/") == "merged"
+    assert d_i < m_i < u_i < f_i == len(merge_steps) - 1
+    assert fail["if"] == "steps.merge.outputs.exit_code != '0'"
+
+
+def test_docs_diff_runs_once_in_the_merge_job_and_never_fails_it(steps: list[dict[str, Any]],
+                                                                 merge_steps: list[dict[str, Any]]) -> None:
+    assert not [s for s in steps if "docs-diff" in s.get("run", "")], "not once per target"
+    _, docs = step(merge_steps, "documentation drift")
+    assert docs["continue-on-error"] is True and "sip-contracts docs-diff" in docs["run"]
+    assert docs["run"].rstrip().endswith("exit 0")
+
+
+def _runs(tmp_path: Path, *targets: tuple[str, bool]) -> None:
+    for name, wrote in targets:
+        folder = tmp_path / "runs" / f"reports-quick-{name}"
+        folder.mkdir(parents=True)
+        if wrote:
+            (folder / "conformance.json").write_text("{}")
+
+
+@pytest.mark.parametrize("code", [0, 1, 3])
+def test_merge_step_names_each_target_and_keeps_the_exit_code(merge_steps: list[dict[str, Any]],
+                                                              tmp_path: Path, code: int) -> None:
+    _, merge = step(merge_steps, "merge the runs")
+    log = _fake_cli(tmp_path / "bin", code)
+    _runs(tmp_path, ("staging", True), ("staging-eu", True))
+    output = tmp_path / "github_output"
+    done = _bash(merge["run"], tmp_path, PATH=f"{tmp_path / 'bin'}:{os.environ['PATH']}", PROFILE="quick",
+                 GITHUB_OUTPUT=str(output))
+    assert done.returncode == 0, done.stderr
+    assert output.read_text().strip() == f"exit_code={code}"
+    args = log.read_text().split()
+    assert args[0] == "merge" and args[-2:] == ["--report-dir", "merged"]
+    assert sorted(a.split("=")[0] for a in args[1:-2]) == ["staging", "staging-eu"]
+
+
+def test_merge_step_a_target_without_a_report_is_exit_2(merge_steps: list[dict[str, Any]],
+                                                        tmp_path: Path) -> None:
+    _, merge = step(merge_steps, "merge the runs")
+    log = _fake_cli(tmp_path / "bin", 0)
+    _runs(tmp_path, ("staging", True), ("staging-eu", False))
+    output = tmp_path / "github_output"
+    done = _bash(merge["run"], tmp_path, PATH=f"{tmp_path / 'bin'}:{os.environ['PATH']}", PROFILE="quick",
+                 GITHUB_OUTPUT=str(output))
+    assert output.read_text().strip() == "exit_code=2" and "staging-eu" in done.stdout
+    assert [a.split("=")[0] for a in log.read_text().split()[1:-2]] == ["staging"], "the others still merge"
+
+
+def test_merge_step_without_any_report_is_exit_2(merge_steps: list[dict[str, Any]], tmp_path: Path) -> None:
+    _, merge = step(merge_steps, "merge the runs")
+    (tmp_path / "runs").mkdir()
+    output = tmp_path / "github_output"
+    _bash(merge["run"], tmp_path, PROFILE="quick", GITHUB_OUTPUT=str(output))
+    assert output.read_text().strip() == "exit_code=2"
 
 
 # -- external validators, when installed ------------------------------------------------------------------
