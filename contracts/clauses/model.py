@@ -29,6 +29,8 @@ from ._registry import clause, watches
 
 __all__ = ["ProfileModel", "model_of"]
 
+_UNSET: Any = object()
+
 #: Requests kept for a reproducer: the sequence since the model last agreed with the service.
 MAX_SEQUENCE = 8
 
@@ -43,7 +45,13 @@ class ProfileModel:
         self.expected, self.sequence = None, []
 
     def agree(self, profile: dict[str, Any], ex: Exchange) -> None:
-        held = (self.expected or {}).get("default_send_as", 0)
+        held = (self.expected or {}).get("default_send_as", _UNSET)
+        sent = ex.body.get("default_send_as", _UNSET) if ex.method == "PUT" and isinstance(ex.body, dict) \
+            else _UNSET
+        if sent in RANDOM_SEND_AS:
+            held = sent  # this PUT asked for "random" itself
+        elif sent is not _UNSET:
+            held = _UNSET  # a number was sent: from now on the number it answered is what a GET must show
         if held in RANDOM_SEND_AS and profile.get("default_send_as") not in RANDOM_SEND_AS:
             # "random" may read back as the number picked, and another one next time: keep "random"
             profile = {**profile, "default_send_as": held}
