@@ -156,3 +156,18 @@ def test_without_the_option_nothing_is_collected(empty: Path) -> None:
                           cwd=empty, env=_env(), capture_output=True, text=True, timeout=120)
     assert proc.returncode == pytest.ExitCode.NO_TESTS_COLLECTED
     assert "sip_profile" not in proc.stdout
+
+
+def test_lf_reruns_only_the_clauses_that_failed(empty: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pytest", "--sip-contracts", "-p", "no:randomly", "-q",
+                               "--sip-seed", "1", "--sip-mutant", "codec-accepts-g729", *args],
+                              cwd=empty, env=_env(), capture_output=True, text=True, timeout=300)
+
+    first = run()
+    failed = {line.split()[1] for line in first.stdout.splitlines() if line.startswith("FAILED ")}
+    assert first.returncode == 1 and "sip_profile::SP-CODEC-003" in failed
+    again = run("--lf")
+    assert {line.split()[1] for line in again.stdout.splitlines() if line.startswith("FAILED ")} == failed
+    assert f"{len(failed)} failed, {len(CATALOGUE) - len(failed)} deselected" in again.stdout
+    assert {c["id"] for c in _document(empty)["clauses"]} == {f.split("::")[1] for f in failed}
