@@ -244,7 +244,8 @@ class _Settings:
 def run_targets(path: str | Path, *, workers: int, finish: Finisher, profile: str = "quick",
                 seed: int | None = None, report_dir: str | Path = "reports",
                 baseline_dir: str | Path | None = None, waivers: str | Path | None = None,
-                example_db: str | None = ".hypothesis/sip-contracts", options: Mapping[str, Any] | None = None,
+                example_db: str | None = ".hypothesis/sip-contracts",
+                options: Mapping[str, Any] | None = None,
                 env: Mapping[str, str] | None = None) -> int:
     """Run every target of the file, ``workers`` at a time; the worst exit code (2 > 1 > 4 > 3 > 0).
 

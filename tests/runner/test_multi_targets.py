@@ -1,4 +1,4 @@
-"""contracts.runner.multi: the targets file, its checks, grouping by project, and a real run on two mock spaces."""
+"""contracts.runner.multi: the targets file, its checks, grouping by project, a real run on two mock spaces."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from contracts.cli import main
 from contracts.errors import ConfigError
 from contracts.mock import MockSpace, serving
-from contracts.cli import main
 from contracts.runner.multi import groups, load_targets, run_targets, worst
 
 ROOT = Path(__file__).resolve().parents[2]
