@@ -59,8 +59,10 @@ class Session:
         #: (clause ID, judge) pairs called on every answer; installed by the runner from the declarations
         self.watchers: list[tuple[str, Callable[[Session, Exchange], Violation | None]]] = []
         self.observed_ids: frozenset[str] = frozenset()  #: traffic of these clauses is not judged
-        digest = hashlib.blake2b(str(cfg.seed).encode(), digest_size=3).hexdigest()
-        self.id_prefix = f"sipc{digest}"
+        # Identifiers are unique in the space: a prefix of the seed *and* the project, so that two projects
+        # of one space tested at once with the same seed (a CI matrix) never ask for the same identifier.
+        key = f"{cfg.seed}:{cfg.target.primary.project_id}"
+        self.id_prefix = "sipc" + hashlib.blake2b(key.encode(), digest_size=3).hexdigest()
         self._validators = {name: self._validator(name) for name in ("SipProfile", "Error", "ErrorList")}
         client.on_exchange = self._watch
 
