@@ -52,6 +52,9 @@ class Exchange:
     elapsed_s: float = 0.0
     raw: httpx.Response | None = field(default=None, repr=False)
     repro_base: str | None = None  #: base URL to show in reproducers instead of the real one
+    #: The project ID the credentials named (None without credentials): which profile a 2xx answer is of.
+    #: Not a secret, and never written out (not in request_dict).
+    principal: str | None = field(default=None, repr=False)
 
     @property
     def content_type(self) -> str:
@@ -258,7 +261,7 @@ class Client:
             self.recorder.flaky[kind] += 1
         self.recorder.retries += attempts - 1
         exchange = self._exchange(method, target, send_headers, body, content, ref, response, attempts,
-                                  time.monotonic() - started)
+                                  time.monotonic() - started, creds.project_id if creds else None)
         if self.on_exchange:
             self.on_exchange(exchange)
         return exchange
@@ -316,7 +319,8 @@ class Client:
             self.recorder.count(method)
 
     def _exchange(self, method: str, url: str, headers: dict[str, str], body: Any, content: Any,
-                  auth_ref: str, response: httpx.Response, attempts: int, elapsed: float) -> Exchange:
+                  auth_ref: str, response: httpx.Response, attempts: int, elapsed: float,
+                  principal: str | None) -> Exchange:
         shown = {k: ("<redacted>" if k.lower() == "authorization" else v) for k, v in headers.items()}
         try:
             _ = response.elapsed
@@ -329,6 +333,6 @@ class Client:
             status=response.status_code,
             response_headers={k.lower(): v for k, v in response.headers.items()},
             text=response.text, attempts=attempts, clause=self.recorder.clause, elapsed_s=elapsed,
-            raw=response, repro_base=self.repro_base,
+            raw=response, repro_base=self.repro_base, principal=principal,
         )
         return exchange
