@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from contracts.mock import MockSpace
+from contracts.mock import MockConfig, MockSpace
 from contracts.spec import PATH, load_spec
 
 SPEC = load_spec()
@@ -120,13 +120,10 @@ def test_null_and_empty_send_as_are_stored_as_null(call: Any, value: str | None)
     "12015550123",          # no plus
     "+1 201-555-0123",      # formatted
     "(201) 555-0123",       # national format
-    "+10000000000",         # matches the pattern, not a real number
     "+1234567890123456",    # 16 digits
-    "+1000",                # too short to be anything
     "+12015550123 ",        # trailing space
     "+12015550123\n",       # trailing newline ($ must not let it through)
     "+0123456789",          # country code cannot start with 0
-    "+4407400123456",       # valid digits but not canonical (trunk 0 kept)
     "tel:+12015550123",
     "+",
     "  ",
@@ -135,6 +132,29 @@ def test_strings_that_are_not_e164_are_rejected(call: Any, space: MockSpace, val
     before = space.profile("primary")
     assert_422(call("PUT", {"default_send_as": value}), count=1)
     assert space.profile("primary") == before
+
+
+#: Format-valid E.164 (the documented rule) that libphonenumber does not consider allocated: SignalWire's
+#: own documentation example among them.
+UNALLOCATED = ["+15551234567", "+10000000000", "+1000", "+4407400123456"]
+
+
+@pytest.mark.parametrize("value", UNALLOCATED)
+def test_format_valid_numbers_are_accepted_by_default(call: Any, value: str) -> None:
+    r = call("PUT", {"default_send_as": value})
+    assert r.status_code == 201 and r.json()["default_send_as"] == value
+
+
+@pytest.mark.parametrize("value", UNALLOCATED)
+def test_numbers_allocated_requires_what_libphonenumber_knows(value: str) -> None:
+    import httpx
+
+    space = MockSpace(MockConfig(numbers="allocated"))
+    p = space.projects["primary"]
+    with httpx.Client(transport=space.transport(), base_url=space.base_url,
+                      auth=(p.project_id, p.token)) as client:
+        assert client.put(PATH, json={"default_send_as": value}).status_code == 422
+        assert client.put(PATH, json={"default_send_as": "+12015550123"}).status_code == 201
 
 
 # -- domain_identifier -------------------------------------------------------------------------------------
