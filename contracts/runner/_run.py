@@ -197,7 +197,9 @@ class Run:
             refused = rehearse(client, session.creds(who), got.json())  # type: ignore[arg-type]
             if refused is not None:  # leave that project as found: no further write
                 session.read_only[who] = refused
-                if refused.violation or not refused.written:  # nothing a restore could put back
+                # A refused PUT changed nothing: no restore. A PUT that was taken (and perhaps altered the
+                # profile) keeps the project in the restore, which says honestly whether it came back.
+                if not refused.written:
                     snapshots.profiles.pop(who, None)
 
         session.snapshot_hook = snapshot
