@@ -21,6 +21,7 @@ def load_all() -> dict[str, Clause]:
         codecs,
         encryption,
         identifier,
+        latency,
         model,
         monitors,
         protocol,

@@ -77,6 +77,7 @@ class RunConfig:
     max_retry_wait_s: float = 30.0
     example_db: Path | None = None
     mutant: str | None = None
+    latency_factor: float = 3.0  #: latency drift: an operation this many times slower than in the baseline
 
 
 def _pair(env: Mapping[str, str], who: Who) -> Credentials | None:
@@ -171,6 +172,7 @@ def load_config(
     example_db: str | None = None,
     mutant: str | None = None,
     insecure_http: bool = False,
+    latency_factor: float | None = None,
 ) -> RunConfig:
     env = os.environ if env is None else env
     effort = resolve_effort(profile)
@@ -197,6 +199,8 @@ def load_config(
     for name, ivalue in (("--budget", budget), ("--max-examples", max_examples)):
         if ivalue is not None and ivalue < 1:
             raise ConfigError(f"{name} must be at least 1 (got {ivalue})")
+    if latency_factor is not None and not (math.isfinite(latency_factor) and latency_factor > 1):
+        raise ConfigError(f"--latency-factor must be a number above 1 (got {latency_factor})")
     default_pace = 0.0 if real.kind == "mock" or real.is_loopback else 4.0
     import random
 
@@ -209,4 +213,5 @@ def load_config(
         budget=budget or effort.budget, max_examples=max_examples,
         example_db=None if example_db in (None, "", "none") else Path(str(example_db)),
         mutant=mutant,
+        latency_factor=3.0 if latency_factor is None else latency_factor,
     )

@@ -160,7 +160,7 @@ _ALL: tuple[Mutant, ...] = (
     _m("full-put-sorts-ciphers", "state", "A PUT naming all five fields stores (and answers) default_ciphers "
        "sorted: the service alters the very profile it holds.", "SP-STATE-006"),
     _m("slow-put", "timing", "Every PUT takes 100 times longer than a GET (a slow write path).",
-       "baseline:OBS-LATENCY-PUT"),
+       "baseline:OBS-LATENCY-PUT", "baseline:OBS-LATENCY-PUT-422"),
     # -- timing -------------------------------------------------------------------------------------------
     _m("slow-responses", "timing", "Every answer takes 2 s longer.", "timing"),
 )

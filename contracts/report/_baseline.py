@@ -18,6 +18,30 @@ def _key(obs: Mapping[str, Any]) -> str:
     return canonical([obs.get("status"), obs.get("value")])
 
 
+#: A measured observation (latency) slower than the GET median by less than this is never drift.
+MIN_EXTRA_MS = 5.0
+
+
+def _measure(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("measure") == "median-ratio"
+
+
+def _drifted(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Exact for values; for a measurement (latency), only a marked slow-down counts.
+
+    A measurement is a ratio to the same run's GET median (see contracts.clauses.latency); it drifts when
+    it grew by the run's ``factor`` or more and the operation is now at least MIN_EXTRA_MS slower than the
+    GETs. Getting faster, noise, and what the network adds to every request are not drift.
+    """
+    before, now = old.get("value"), new.get("value")
+    if not (isinstance(before, dict) and isinstance(now, dict) and _measure(before) and _measure(now)):
+        return _key(old) != _key(new)
+    if before["ratio"] is None or now["ratio"] is None or now["extra_ms"] is None:
+        return False  # too few answers on one side: nothing to compare
+    factor = float(now.get("factor") or 3.0)
+    return bool(now["ratio"] >= max(before["ratio"], 1.0) * factor and now["extra_ms"] >= MIN_EXTRA_MS)
+
+
 def _observed(obs: Mapping[str, Any]) -> dict[str, Any]:
     return {"status": obs.get("status"), "value": obs.get("value"), "summary": obs.get("summary", "")}
 
@@ -62,7 +86,8 @@ def compare_baseline(
     Clauses: ``regression`` (fails now; did not fail before, or is new), ``fixed`` (failed before, passes
     now), ``still-failing``, ``unchanged`` (everything else). ``new`` / ``gone`` additionally list clauses
     present in only one of the two runs. Observations: ``changed`` (status or value differ, compared as
-    canonical JSON), ``unchanged``, ``new``, ``gone``. The result is stored in ``doc["baseline"]`` and
+    canonical JSON; a latency measurement only when markedly slower: ``_drifted``), ``unchanged``, ``new``,
+    ``gone``. The result is stored in ``doc["baseline"]`` and
     returned. Call it before :func:`apply_waivers`, so that waivers can cover drift.
     """
     before = {c["id"]: c["verdict"] for c in baseline_doc["clauses"]}
@@ -84,7 +109,7 @@ def compare_baseline(
         old = base_obs.get(oid)
         if old is None:
             observations["new"].append(oid)
-        elif _key(old) == _key(obs):
+        elif not _drifted(old, obs):
             observations["unchanged"].append(oid)
         else:
             observations["changed"].append({
