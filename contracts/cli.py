@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=_float, help="seconds per request (default 10)")
     run.add_argument("--pace", type=_float, help="max requests per second (default: 4 for remote targets)")
     run.add_argument("--budget", type=_positive_int, help="hard cap on requests (default: per profile)")
+    run.add_argument("--latency-factor", type=_float, metavar="X",
+                     help="latency drift: an operation X times slower than in the baseline, relative to "
+                          "the run's GETs (default 3)")
     run.add_argument("--example-db", metavar="DIR", default=DEFAULT_EXAMPLE_DB,
                      help=f"hypothesis example database (default {DEFAULT_EXAMPLE_DB}; 'none' disables it)")
     run.add_argument("--mutant", help="run against the embedded mock broken the named way")
@@ -221,7 +224,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                       allow_writes=args.allow_writes, timeout_s=args.timeout, pace_rps=args.pace,
                       budget=args.budget, max_examples=args.max_examples,
                       example_db=args.example_db,
-                      mutant=args.mutant, insecure_http=args.insecure_http)
+                      mutant=args.mutant, insecure_http=args.insecure_http,
+                      latency_factor=args.latency_factor)
     if args.mutant:
         _check_mutant(args.mutant)
     baseline, waivers = _load_inputs(args)
