@@ -14,6 +14,7 @@ once observed, it holds. ``default_send_as`` set to null or "" may read back as 
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from typing import Any
 from contracts.engine.client import Exchange
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
+from contracts.errors import SkipClause
 from contracts.spec import PATH
 
 from ._common import RANDOM_SEND_AS, send_as_matches
@@ -76,6 +78,14 @@ def model_of(s: Session) -> ProfileModel:
                 "sent applied (fields it omits kept or reset, one way for the whole run).")
 def profile_model(s: Session) -> None:
     s.get()  # judged by the watch like every answer: exercised even in a read-only run
+    if s.effort.name == "deep" and s.cfg.allow_writes:
+        with contextlib.suppress(SkipClause):
+            s.before_write("primary")  # the snapshot and rehearsal, if no clause has written yet
+        if "primary" in s.read_only:
+            return  # SP-STATE-006 says why; the monitor still judges every answer
+        from ._stateful import run_sequences  # hypothesis' stateful machinery, for the deep profile only
+
+        run_sequences(s, "SP-STATE-005", examples=s.effort.state_examples)
 
 
 def _primary(s: Session, ex: Exchange) -> bool:
