@@ -81,7 +81,13 @@ def rejects_every(s: Session, key: str, field: str, fixed: Iterable[Labeled], mo
     ``unless`` names values the clause must not judge after all (e.g. ones the spec's own pattern accepts).
     """
 
+    judged: set[str] = set()
+
     def check(lab: Labeled) -> None:
+        key = canonical(lab.value)
+        if key in judged:
+            return  # each value is sent once: a draw equal to a value already judged costs no request
+        judged.add(key)
         if not unless(lab):
             rejects(s, {field: lab.value}, f"PUT {field} ({lab.cls}: {lab.note or lab.value!r})")
 
