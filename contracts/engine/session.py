@@ -54,7 +54,8 @@ class Session:
         self.written: set[str] = set()  #: projects this run wrote to (restored at the end)
         self.snapshot_hook: Any = None  #: set by the runner: called before the first write to a project
         #: projects the run must not write to (the rehearsal found the service refuses or alters its own
-        #: profile): who -> (why, the exchange that showed it); their write clauses are skipped
+        #: profile): who -> the rehearsal's Refusal (why, its exchange, whether it is a violation); their
+        #: write clauses are skipped
         self.read_only: dict[str, Refusal] = {}
         #: (clause ID, judge) pairs called on every answer; installed by the runner from the declarations
         self.watchers: list[tuple[str, Callable[[Session, Exchange], Violation | None]]] = []
