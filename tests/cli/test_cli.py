@@ -11,6 +11,7 @@ import pytest
 
 from contracts.cli import main
 from contracts.mock import MockSpace, serving
+from contracts.report import compare_baseline
 
 FILES = ("conformance.json", "junit.xml", "summary.md", "report.html")
 
@@ -134,5 +135,7 @@ def test_over_http_gives_the_same_verdicts_and_observations(tmp_path: Path,
     a = json.loads((tmp_path / "inproc" / "conformance.json").read_text())
     b = json.loads((tmp_path / "http" / "conformance.json").read_text())
     assert {c["id"]: c["verdict"] for c in a["clauses"]} == {c["id"]: c["verdict"] for c in b["clauses"]}
-    assert ({o["id"]: (o["status"], o["value"]) for o in a["observations"]}
-            == {o["id"]: (o["status"], o["value"]) for o in b["observations"]})
+    # Observations as a baseline compares them: exactly, but latency measurements only by a marked slow-down
+    # (timings over HTTP differ from in-process ones by design).
+    assert {o["id"] for o in a["observations"]} == {o["id"] for o in b["observations"]}
+    assert compare_baseline(b, a)["observations"]["changed"] == []

@@ -17,8 +17,7 @@ import pytest
 from contracts.engine.config import load_config
 from contracts.errors import ConfigError
 from contracts.mock import Faults, MockSpace
-from contracts.report import finish
-from contracts.report._baseline import compare_baseline
+from contracts.report import compare_baseline, finish
 from contracts.runner import execute
 from contracts.runner._rerun import rerun_argv
 
