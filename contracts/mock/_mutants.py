@@ -51,29 +51,30 @@ _ACCEPTED_201 = ("SP-PROTO-002", "SP-CODEC-001", "SP-CODEC-002", "SP-CIPHER-001"
 
 _ALL: tuple[Mutant, ...] = (
     # -- vocabularies widened and narrowed ----------------------------------------------------------------
-    _m("codec-accepts-g729", "codecs", "G729 is accepted as a codec (vocabulary widened).", "SP-CODEC-003",
-       "SP-PROTO-007"),
+    _m("codec-accepts-g729", "codecs", "G729 is accepted as a codec (vocabulary widened).",
+       "SP-CODEC-003", "SP-PROTO-003", "SP-PROTO-007"),
     _m("cipher-accepts-aes-128-gcm", "ciphers", "AES_128_GCM is accepted as a cipher (vocabulary widened).",
        "SP-CIPHER-003", "SP-PROTO-007"),
     _m("encryption-accepts-none", "encryption", 'default_encryption accepts a third value, "none".',
-       "SP-ENC-002", "SP-PROTO-007"),
+       "SP-ENC-002", "SP-PROTO-003", "SP-PROTO-007"),
     _m("codec-rejects-video", "codecs", "VP8 and H264 are rejected with 422 (vocabulary narrowed).",
-       "SP-CODEC-001", "SP-CODEC-002"),
+       "SP-CODEC-001", "SP-CODEC-002", "SP-STATE-001"),
     _m("cipher-rejects-gcm8", "ciphers", "AEAD_AES_256_GCM_8 is rejected with 422 (vocabulary narrowed).",
-       "SP-CIPHER-001", "SP-CIPHER-002"),
+       "SP-STATE-006"),
     # -- undocumented list behaviour changed --------------------------------------------------------------
     _m("codec-case-insensitive", "codecs", "Codec names are matched case-insensitively and stored in upper "
        "case.", "baseline:OBS-CODEC-CASE"),
     _m("codecs-sorted", "codecs", "Codecs are stored sorted alphabetically; PUT and GET both answer the "
-       "sorted list.", "baseline:OBS-CODEC-ORDER"),
+       "sorted list.",
+       "SP-STATE-006", "baseline:OBS-CODEC-ORDER"),
     _m("codecs-sorted-on-read", "state", "PUT echoes codecs as sent, but GET answers them sorted.",
-       "SP-STATE-001"),
+       "SP-STATE-001", "SP-STATE-005"),
     _m("codecs-deduped", "codecs", "Duplicate codecs are collapsed on store.", "baseline:OBS-CODEC-DUP"),
     _m("codecs-empty-rejected", "codecs", "An empty default_codecs list is rejected with 422.",
        "baseline:OBS-CODEC-EMPTY"),
     # -- E.164 loosened and tightened, null/"" semantics ----------------------------------------------------
     _m("sendas-accepts-no-plus", "send_as", 'E.164 digits without the leading "+" are accepted.',
-       "SP-SENDAS-003", "SP-PROTO-007"),
+       "SP-SENDAS-003", "SP-PROTO-003", "SP-PROTO-007"),
     _m("sendas-accepts-16-digits", "send_as", '"+" followed by 16 or more digits is accepted.',
        "SP-SENDAS-003", "SP-PROTO-007"),
     _m("sendas-accepts-national-format", "send_as", 'Nationally formatted numbers such as "(201) 555-0123" '
@@ -81,7 +82,8 @@ _ALL: tuple[Mutant, ...] = (
     _m("sendas-only-nanp", "send_as", "Only +1 numbers are accepted; other valid E.164 numbers get 422.",
        "SP-SENDAS-001"),
     _m("sendas-empty-rejected", "send_as", 'default_send_as "" is rejected with 422.', "SP-SENDAS-002"),
-    _m("sendas-null-rejected", "send_as", "default_send_as null is rejected with 422.", "SP-SENDAS-002"),
+    _m("sendas-null-rejected", "send_as", "default_send_as null is rejected with 422.",
+       "SP-STATE-006"),
     _m("sendas-null-reads-back-empty", "send_as", 'null (and "") for default_send_as are stored and read '
        'back as "".', "baseline:OBS-SENDAS-NULL-READBACK"),
     # -- server errors on edge inputs -------------------------------------------------------------------
@@ -92,25 +94,25 @@ _ALL: tuple[Mutant, ...] = (
        "SP-PROTO-004"),
     # -- persistence ------------------------------------------------------------------------------------
     _m("ciphers-not-persisted", "state", "PUT answers 201 echoing new ciphers, but they are never stored.",
-       "SP-STATE-001"),
+       "SP-STATE-001", "SP-STATE-005"),
     _m("get-ciphers-null", "state", "PUT echoes default_ciphers, but GET answers default_ciphers: null.",
-       "SP-STATE-001"),
+       "SP-STATE-001", "SP-STATE-005"),
     _m("stale-get", "state", "GET answers the profile as it was before the last successful PUT.",
-       "SP-STATE-001"),
+       "SP-STATE-001", "SP-STATE-005"),
     _m("omitted-fields-reset", "state", "Replace semantics: fields omitted from a PUT are reset to null.",
        "baseline:OBS-STATE-OMITTED"),
     _m("non-atomic-rejection", "state", "A rejected PUT (422) still applies its valid fields.",
-       "SP-STATE-003"),
+       "SP-STATE-003", "SP-STATE-005"),
     # -- protocol and answer format ----------------------------------------------------------------------
     _m("put-answers-200", "protocol", "A successful PUT answers 200 instead of 201.", *_ACCEPTED_201),
     _m("error-status-number", "protocol", 'Items of a 422 body carry "status": 422 as a number.',
        "SP-PROTO-003", "SP-PROTO-007"),
     _m("error-400-not-422", "protocol", "Invalid attributes are answered 400 instead of 422 (same body).",
        *_REJECTED_422),
-    _m("get-without-domain", "protocol", "GET answers lack the domain member.", "SP-PROTO-001",
-       "SP-PROTO-007", "SP-STATE-001"),
-    _m("put-without-send-as", "protocol", "PUT answers lack the default_send_as member.", "SP-PROTO-002",
-       "SP-PROTO-007", "SP-SENDAS-001"),
+    _m("get-without-domain", "protocol", "GET answers lack the domain member.",
+       "SP-PROTO-001", "SP-PROTO-007", "SP-STATE-001", "SP-STATE-005"),
+    _m("put-without-send-as", "protocol", "PUT answers lack the default_send_as member.",
+       "SP-PROTO-002", "SP-PROTO-007", "SP-SENDAS-001", "SP-STATE-005"),
     _m("get-text-plain", "protocol", "GET answers carry Content-Type: text/plain (the body is still JSON).",
        "SP-PROTO-007"),
     _m("unknown-fields-rejected", "protocol", "Unknown request members are rejected with 422.",
@@ -118,8 +120,8 @@ _ALL: tuple[Mutant, ...] = (
     _m("post-acts-as-put", "protocol", "POST on the path behaves like PUT instead of answering 405.",
        "baseline:OBS-PROTO-POST"),
     # -- authentication and scope -------------------------------------------------------------------------
-    _m("auth-any-token", "auth", "Any token is accepted for a known project id.", "SP-AUTH-002",
-       "SP-AUTH-004", "SP-AUTH-005"),
+    _m("auth-any-token", "auth", "Any token is accepted for a known project id.",
+       "SP-AUTH-002", "SP-AUTH-004", "SP-AUTH-005", "SP-AUTH-006"),
     _m("auth-get-without-credentials", "auth", "GET without Authorization answers the primary project's "
        "profile.", "SP-AUTH-001", "SP-AUTH-003"),
     _m("auth-scope-ignored", "auth", "A token without the Voice scope can read and write the profile.",
@@ -127,9 +129,10 @@ _ALL: tuple[Mutant, ...] = (
     _m("auth-novoice-403", "auth", "A token without the Voice scope gets 403 Forbidden instead of 401.",
        "baseline:OBS-AUTH-NOVOICE-STATUS"),
     _m("auth-cross-project", "auth", "Any Voice token of the space works with another project's id and acts "
-       "on that project.", "SP-AUTH-005"),
-    _m("auth-401-body-message", "auth", '401 bodies read {"message": "Unauthorized"}.', "SP-AUTH-001",
-       "SP-AUTH-002", "SP-AUTH-003", "SP-AUTH-005", "SP-PROTO-007"),
+       "on that project.",
+       "SP-AUTH-005", "SP-AUTH-006"),
+    _m("auth-401-body-message", "auth", '401 bodies read {"message": "Unauthorized"}.',
+       "SP-AUTH-001", "SP-AUTH-002", "SP-AUTH-003", "SP-AUTH-005", "SP-AUTH-006", "SP-PROTO-007"),
     # -- identifier and domain ----------------------------------------------------------------------------
     _m("identifier-not-unique", "identifier", "An identifier held by another project is accepted.",
        "SP-ID-002"),
@@ -141,7 +144,8 @@ _ALL: tuple[Mutant, ...] = (
     _m("sendas-truncated-on-read", "state", "GET answers a 15-digit default_send_as cut to 14 digits (the "
        "PUT echo is right).", "SP-STATE-005"),
     _m("put-echo-omitted-null", "state", "The PUT answer shows omitted fields as null although they are kept "
-       "(merge): echo and GET disagree.", "SP-STATE-005"),
+       "(merge): echo and GET disagree.",
+       "SP-STATE-005", "SP-STATE-001"),
     _m("sendas-max-14-digits", "send_as", "E.164 length limit off by one: a number of 15 digits is "
        "refused.", "SP-SENDAS-001"),
     _m("auth-token-case-insensitive", "auth", "Tokens are compared case-insensitively.", "SP-AUTH-006"),

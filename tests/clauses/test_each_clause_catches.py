@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from contracts.catalogue import CATALOGUE
-from contracts.mock import MUTANTS
 from contracts.engine.config import load_config
+from contracts.mock import MUTANTS
 from contracts.runner import execute
 
 SEED = 1
@@ -54,7 +54,16 @@ def test_fails_on_the_matching_clause_only(mutant: str, expected: set[str], tmp_
 def test_every_documented_clause_has_a_mutant_that_fails_it() -> None:
     caught = set().union(*(expected for _, expected in EXPECTED))
     documented = {c.id for c in CATALOGUE if c.documented}
-    assert documented <= caught, f"no mutant fails {sorted(documented - caught)}"
+    assert documented - GENERIC <= caught, f"no mutant fails {sorted(documented - GENERIC - caught)}"
+
+
+@pytest.mark.parametrize(("mutant", "clause"), [("put-answers-200", "SP-PROTO-005"),
+                                                ("codecs-empty-500", "SP-PROTO-006")])
+def test_the_generic_nets_catch_what_they_are_for(mutant: str, clause: str, tmp_path: Path) -> None:
+    """The schemathesis clauses are listed in no mutant's catches (their hits depend on the draw), but
+    with this seed each catches a mutant of the kind it is there for."""
+    failing, _ = _failing(mutant, tmp_path)
+    assert clause in failing
 
 
 def test_mutants_of_undocumented_behaviour_fail_nothing_on_their_own(tmp_path: Path) -> None:
