@@ -491,7 +491,8 @@ def _kill_matrix(*, profile: str, seed: int, report_dir: Path, only: list[str] |
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(r["mutant"], r["verdict"], ", ".join(r["caught_by"][:3]),
-                      str(r["requests_to_first_failure"] or "-"), str(r["requests"]), f"{r['duration_s']:.1f}")
+                      str(r["requests_to_first_failure"] or "-"), str(r["requests"]),
+                      f"{r['duration_s']:.1f}")
     console.print(table)
     killed = sum(r["verdict"] == "killed" for r in rows)
     console.print(f"{killed}/{len(rows)} mutants killed")
