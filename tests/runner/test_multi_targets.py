@@ -1,4 +1,4 @@
-"""contracts.runner.multi: the targets file, its checks, grouping by project, a real run on two mock spaces."""
+"""contracts.runner.multi: the targets file, its checks, grouping by project, a run on two mock spaces."""
 
 from __future__ import annotations
 
