@@ -11,7 +11,7 @@ import pytest
 
 from contracts.catalogue import Clause
 from contracts.clauses import auth
-from contracts.engine.config import load_config
+from contracts.engine.config import Credentials, Target, load_config
 from contracts.env import PAIRS
 from contracts.mock import MockSpace, serving
 from contracts.runner import Run
@@ -52,7 +52,7 @@ def test_a_variant_accepted_fails_the_clause(mutant: str, tmp_path: Path) -> Non
     assert result.verdict == "fail"
 
 
-def test_a_real_target_is_paced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_loopback_target_is_not_paced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pauses: list[float] = []
     real_sleep = time.sleep
 
@@ -71,7 +71,23 @@ def test_a_real_target_is_paced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
             env[project_var], env[token_var] = space.projects[who].project_id, space.projects[who].token
         with Run(load_config(env=env, seed=1, report_dir=tmp_path, example_db="none")) as run:
             assert run.cfg.target.kind != "mock"
-            tries = len(auth._near_misses(run.session))
             result = run.run(_clause(run))
     assert result.verdict == "pass"
-    assert pauses == [auth.NEAR_MISS_PACE_S] * (tries - 1)
+    assert pauses == [], "a loopback target holds no account a lock-out could close"
+
+
+def test_a_remote_target_is_paced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses: list[float] = []
+    monkeypatch.setattr(time, "sleep", lambda seconds: pauses.append(seconds))
+    space = MockSpace()
+    p = space.projects
+    target = Target(kind="http", base_url=space.base_url, host="staging.test",
+                    primary=Credentials(p["primary"].project_id, p["primary"].token),
+                    secondary=Credentials(p["secondary"].project_id, p["secondary"].token,
+                                          *PAIRS["secondary"][:2]))
+    cfg = load_config(env={}, target=target, seed=1, report_dir=tmp_path, example_db="none", pace_rps=0)
+    with Run(cfg, transport=space.transport()) as run:
+        tries = len(auth._near_misses(run.session))
+        result = run.run(_clause(run))
+    assert result.verdict == "pass"
+    assert pauses.count(auth.NEAR_MISS_PACE_S) == tries - 1
