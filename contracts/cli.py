@@ -233,8 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     printer = ProgressPrinter(cfg, enabled=not args.quiet)
     documentation = _docs_section(args.docs_upstream)  # before the run: never mixed into its requests
     outcome = execute(cfg, progress=printer.update)
-    creds = [c for c in (cfg.target.primary, cfg.target.secondary, cfg.target.novoice) if c is not None]
-    doc = scrub(outcome.doc, cfg.target.secrets(), [(c.project_id, c.token) for c in creds])
+    doc = scrub(outcome.doc, cfg.target.secrets(), cfg.target.basic_pairs())
     if documentation is not None:
         doc["documentation"] = documentation
     doc["run"]["command"] = rerun_command(cfg, baseline=args.baseline, waivers=args.waivers,

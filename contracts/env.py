@@ -26,6 +26,7 @@ from .errors import ConfigError
 __all__ = [
     "ALLOW_WRITES",
     "BASE_URL",
+    "MOCK_BASE_URL",
     "MOCK_HOST",
     "MOCK_PROJECTS",
     "MOCK_SPACE",
@@ -64,6 +65,8 @@ _TARGET_VARIABLES = (PAIRS["primary"][0], PAIRS["primary"][1], SPACE, BASE_URL)
 
 #: The host name the write guard and the reports use for the in-process mock (it has no address).
 MOCK_HOST = "embedded-mock"
+#: The in-process mock's base URL: ``.invalid`` can never resolve, so nothing leaves the process.
+MOCK_BASE_URL = "http://mock.invalid"
 #: The mock's space name: the ``servers`` default of the fragment, so the derived ``domain`` looks real.
 MOCK_SPACE = "example"
 

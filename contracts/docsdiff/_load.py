@@ -9,7 +9,6 @@ unreachable (exit 3). A cached copy is never used for a local path.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 import os
 from collections.abc import Mapping
@@ -21,10 +20,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from contracts.env import is_loopback_host
+
 __all__ = ["DEFAULT_CACHE_DIR", "Loaded", "Malformed", "Unreachable", "load_upstream"]
 
 _TIMEOUT_S = 20.0
-_LOOPBACK_NAMES = {"localhost"}
 
 
 def _default_cache_dir() -> Path:
@@ -58,14 +58,6 @@ class Loaded:
 def _is_url(location: str) -> bool:
     return urlsplit(location).scheme in ("http", "https")
 
-
-def _is_loopback(host: str) -> bool:
-    if host in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def parse(text: bytes, location: str) -> Mapping[str, Any]:
@@ -113,7 +105,7 @@ def _fetch(url: str, cache_dir: Path) -> Loaded:
     import httpx  # deferred: a local path needs no HTTP stack
 
     parts = urlsplit(url)
-    if parts.scheme != "https" and not _is_loopback(parts.hostname or ""):
+    if parts.scheme != "https" and not is_loopback_host(parts.hostname or ""):
         raise Malformed(f"{url}: only https is allowed for a non-loopback host")
     cached = _read_cache(cache_dir, url)
     headers = {"Accept": "application/yaml, text/plain, */*"}

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from contracts import env as names
 from contracts.engine.effort import EFFORTS, Effort
-from contracts.env import MOCK_HOST, MOCK_PROJECTS, MOCK_SPACE, Who
+from contracts.env import MOCK_BASE_URL, MOCK_HOST, MOCK_PROJECTS, MOCK_SPACE, Who
 from contracts.errors import ConfigError
 
 __all__ = ["Credentials", "RunConfig", "Target", "load_config", "mock_target", "target_from_env"]
@@ -132,7 +132,7 @@ def target_from_env(env: Mapping[str, str] | None = None, *, insecure_http: bool
 def mock_target() -> Target:
     """The embedded mock as a Target (its fixed credentials are owned by contracts.env)."""
     pairs = {p.who: Credentials(p.project_id, p.token, *names.PAIRS[p.who][:2]) for p in MOCK_PROJECTS}
-    return Target(kind="mock", base_url="http://mock.invalid", host=MOCK_HOST, primary=pairs["primary"],
+    return Target(kind="mock", base_url=MOCK_BASE_URL, host=MOCK_HOST, primary=pairs["primary"],
                   secondary=pairs["secondary"], novoice=pairs["novoice"], numbers=None, space_name=MOCK_SPACE)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from ..env import MOCK_BASE_URL
 from ..spec import load_spec
 from ._asgi import MockApp
 from ._config import DEFAULT_PROJECTS, PRIMARY_ID, SECONDARY_ID, MockConfig, Project
@@ -69,7 +70,7 @@ class MockSpace:
     @property
     def base_url(self) -> str:
         """Base URL for in-process clients: ``.invalid`` can never resolve, so nothing leaves the process."""
-        return "http://mock.invalid"
+        return MOCK_BASE_URL
 
     def transport(self) -> httpx.BaseTransport:
         return InProcessTransport(self.app)

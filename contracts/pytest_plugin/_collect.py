@@ -172,9 +172,8 @@ class SipContracts:
 
         cfg = self.cfg
         target = cfg.target
-        creds = [c for c in (target.primary, target.secondary, target.novoice) if c is not None]
         data["run"]["command"] = shlex.join(["pytest", *self.config.invocation_params.args])
-        data = scrub(data, target.secrets(), [(c.project_id, c.token) for c in creds])
+        data = scrub(data, target.secrets(), target.basic_pairs())
         finished = report.finish(data, baseline=self.baseline, baseline_path=self.config.getoption(
             "sip_baseline"), waivers=self.waivers)
         self.paths = report.write_all(finished, cfg.report_dir)
