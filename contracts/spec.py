@@ -20,10 +20,13 @@ from typing import Any
 
 import yaml
 
-__all__ = ["PATH", "Spec", "load_spec", "spec_path"]
+__all__ = ["PATH", "RANDOM_SEND_AS", "Spec", "load_spec", "spec_path"]
 
 #: The one path of the API under test.
 PATH = "/api/relay/rest/sip_profile"
+#: The two default_send_as values that mean "randomly choose a purchased or verified number" (``SendAs``'s
+#: ``x-doc``): equivalent wherever a profile is compared.
+RANDOM_SEND_AS: tuple[None, str] = (None, "")
 
 _SOURCE_TREE_SPEC = Path(__file__).resolve().parent.parent / "openapi" / "sip_profile.yaml"
 

@@ -8,13 +8,13 @@ from typing import Any
 from contracts.engine.client import Exchange
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
+from contracts.spec import RANDOM_SEND_AS
 
 from ..generators import Labeled, canonical
 
 __all__ = ["accepts", "expect_full_profile", "probe", "rejects", "rejects_every", "send_as_matches",
            "stored_equal"]
 
-RANDOM_SEND_AS = (None, "")
 
 
 def probe(fn: Callable[[Any], object]) -> Callable[[Any], Violation | None]:

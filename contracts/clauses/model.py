@@ -24,9 +24,9 @@ from contracts.engine.client import Exchange
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 from contracts.errors import SkipClause
-from contracts.spec import PATH
+from contracts.spec import PATH, RANDOM_SEND_AS
 
-from ._common import RANDOM_SEND_AS, send_as_matches
+from ._common import send_as_matches
 from ._registry import clause, watches
 
 __all__ = ["ProfileModel", "model_of"]

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
+from contracts.spec import RANDOM_SEND_AS
 
 from .. import generators as gen
 from ..errors import SkipClause
-from ._common import RANDOM_SEND_AS, accepts, probe, rejects_every
+from ._common import accepts, probe, rejects_every
 from ._registry import clause
 
 FIELD = "default_send_as"

@@ -21,6 +21,7 @@ from contracts.engine.client import Client, Exchange
 from contracts.engine.config import Credentials, Target
 from contracts.engine.stop import StopFlag
 from contracts.errors import NoAnswer
+from contracts.spec import RANDOM_SEND_AS
 
 __all__ = ["Refusal", "SnapshotStore", "rehearse", "restore_profiles", "terminate_as_interrupt"]
 
@@ -51,8 +52,8 @@ class SnapshotStore:
 
 
 def _same(field: str, want: Any, got: Any) -> bool:
-    if field == "default_send_as" and want in (None, ""):
-        return got in (None, "")
+    if field == "default_send_as" and want in RANDOM_SEND_AS:
+        return got in RANDOM_SEND_AS
     return bool(want == got)
 
 

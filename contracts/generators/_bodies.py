@@ -6,7 +6,7 @@ import functools
 
 from hypothesis import strategies as st
 
-from contracts.spec import load_spec
+from contracts.spec import RANDOM_SEND_AS, load_spec
 
 from . import _e164, _encryption, _identifier, _vocab
 from ._labeled import Labeled
@@ -36,7 +36,7 @@ def _fields() -> tuple[str, ...]:
 
 
 def _send_as(numbers: tuple[str, ...] | None) -> st.SearchStrategy[str | None]:
-    random_number: st.SearchStrategy[str | None] = st.sampled_from((None, ""))
+    random_number: st.SearchStrategy[str | None] = st.sampled_from(RANDOM_SEND_AS)
     if not numbers:
         return random_number
     # The documented rule is the format: an owned number libphonenumber thinks unallocated is still valid.
