@@ -41,13 +41,21 @@ def wrong_credentials(s: Session) -> None:
     me = s.creds()
     wrong_token = Credentials(me.project_id, "not-the-token-" + uuid.uuid4().hex[:8],
                               me.project_var, "WRONG_TOKEN")
-    stranger = Credentials(str(uuid.UUID(int=0x5EED)), me.token, "UNKNOWN_PROJECT_ID", me.token_var)
+    stranger = Credentials(_unknown_project_id(s), me.token, "UNKNOWN_PROJECT_ID", me.token_var)
     for method in _methods(s):
         ex = s.send(method, creds=wrong_token, auth_ref=f'"${me.project_var}:not-the-token"',
                     body=PROBE_BODY if method == "PUT" else NO_BODY)
         s.expect_unauthorized(ex, f"{method} with a wrong token")
     ex = s.send("GET", creds=stranger, auth_ref=f'"{stranger.project_id}:${me.token_var}"')
     s.expect_unauthorized(ex, "GET with an unknown project id")
+
+
+def _unknown_project_id(s: Session) -> str:
+    """A project ID that is none of the target's, in any case (a fixed one could be a user's own)."""
+    known = {c.project_id.lower() for c in (s.target.primary, s.target.secondary, s.target.novoice)
+             if c is not None}
+    return next(pid for n in range(0x5EED, 0x5EED + 4)
+                if (pid := str(uuid.UUID(int=n))) not in known)
 
 
 def _malformed_headers(project_id: str) -> list[tuple[str, str]]:
@@ -141,32 +149,49 @@ def project_isolation(s: Session) -> None:
 NEAR_MISS_PACE_S = 0.5
 
 
-def _changed(text: str, replacement: str) -> str:
-    """``text`` with its last character replaced by another one."""
-    return text[:-1] + (replacement if text[-1:] != replacement else replacement.swapcase() or "0")
+def one_changed(text: str) -> str:
+    """``text`` with its last character replaced by one that differs from it in every case.
+
+    ``"0"`` for anything but a zero, ``"1"`` for a zero: a replacement that is the same character (or the
+    same letter in another case, which a case-insensitive comparison would take as equal) would send the
+    right credential and fail a correct server.
+    """
+    return text[:-1] + ("1" if text[-1:] == "0" else "0")
 
 
-def _near_misses(s: Session) -> list[tuple[str, str, str]]:
-    """``(what, user, password)``: credentials a character or a mix-up away from the right ones."""
-    me = s.creds()
-    pid, token = me.project_id, me.token
+def near_misses(project_id: str, token: str, *,
+                other_project_id: str | None = None) -> list[tuple[str, str, str]]:
+    """``(what, user, password)``: credentials a character or a mix-up away from ``project_id:token``.
+
+    Every pair differs from the right one, also when compared case-insensitively where the variant is not
+    about case (a pair equal to the right one is dropped, never sent), and no two pairs are the same.
+    Pure, so that a property test can prove it for any project ID and token.
+    """
+    pid = project_id
     tries = [
-        ("the token with one character changed", pid, _changed(token, "x")),
+        ("the token with one character changed", pid, one_changed(token)),
         ("the token with one character added", pid, token + "x"),
         ("the token with its last character removed", pid, token[:-1]),
         ("the token with surrounding whitespace", pid, f" {token} "),
         ("project ID and token swapped", token, pid),
         ("an empty password", pid, ""),
-        ("the project ID with one character changed", _changed(pid, "0"), token),
+        ("the project ID with one character changed", one_changed(pid), token),
     ]
     if token.swapcase() != token:
         tries.insert(0, ("the token in another case", pid, token.swapcase()))
-    if pid.swapcase() != pid:
-        tries.append(("the project ID in another case", pid.swapcase(), token))
-    other = s.target.secondary
-    if other is not None:
-        tries.append(("the right token with another project's ID", other.project_id, token))
-    return tries
+    if other_project_id is not None:
+        tries.append(("the right token with another project's ID", other_project_id, token))
+    unique: dict[tuple[str, str], str] = {}
+    for what, user, password in tries:
+        if (user, password) != (project_id, token):
+            unique.setdefault((user, password), what)
+    return [(what, user, password) for (user, password), what in unique.items()]
+
+
+def _near_misses(s: Session) -> list[tuple[str, str, str]]:
+    me, other = s.creds(), s.target.secondary
+    return near_misses(me.project_id, me.token,
+                       other_project_id=other.project_id if other is not None else None)
 
 
 @clause("SP-AUTH-006", area="auth",
@@ -198,3 +223,27 @@ def scheme_case(s: Session) -> None:
     s.observe("OBS-AUTH-SCHEME-CASE", "SP-AUTH-007", 'Is "basic" (lower case) accepted as the scheme name?',
               ex, {"accepted": accepted, "status": ex.status},
               f'"basic" scheme {"accepted" if accepted else "refused"} ({ex.status})')
+
+
+@clause("SP-AUTH-008", area="auth",
+        title="Is the project ID matched case-insensitively?",
+        kind="observed",
+        reading="Undocumented: SignalWire's project IDs are UUIDs, and RFC 9562 reads a UUID's hex digits "
+                "case-insensitively, so a correct service may take the project ID in another case as the "
+                "same project; SignalWire does not say. Recorded, never asserted (SP-AUTH-006 asserts the "
+                "token's case).",
+        observes=("OBS-AUTH-PROJECT-CASE",))
+def project_id_case(s: Session) -> None:
+    me = s.creds()
+    other = me.project_id.swapcase()
+    question = "Is the project ID in another case accepted?"
+    if other == me.project_id:  # nothing to ask: no request, and a value that stays the same every night
+        s.observe("OBS-AUTH-PROJECT-CASE", "SP-AUTH-008", question, None, {"accepted": None},
+                  "the project ID has no letter: no case to change")
+        return
+    creds = Credentials(other, me.token, me.project_var, me.token_var)
+    ex = s.send("GET", creds=creds, auth_ref='"<the project ID in another case>"')
+    accepted = 200 <= ex.status < 300
+    s.observe("OBS-AUTH-PROJECT-CASE", "SP-AUTH-008", question, ex,
+              {"accepted": accepted, "status": ex.status},
+              f"the project ID in another case {'accepted' if accepted else 'refused'} ({ex.status})")

@@ -106,7 +106,5 @@ class Project:
 
 # The credentials are owned by contracts.env (the suite's in-process target and `sip-contracts mock` print
 # the same ones); the mock only gives them its own record type.
-PRIMARY_ID = next(p.project_id for p in MOCK_PROJECTS if p.who == "primary")
-SECONDARY_ID = next(p.project_id for p in MOCK_PROJECTS if p.who == "secondary")
 DEFAULT_PROJECTS: tuple[Project, ...] = tuple(Project(p.project_id, p.token, p.voice, p.who)
                                               for p in MOCK_PROJECTS)

@@ -12,7 +12,7 @@ import httpx
 from ..env import MOCK_BASE_URL
 from ..spec import load_spec
 from ._asgi import MockApp
-from ._config import DEFAULT_PROJECTS, PRIMARY_ID, SECONDARY_ID, MockConfig, Project
+from ._config import DEFAULT_PROJECTS, MockConfig, Project
 from ._faults import FaultInjector, FaultKind, Faults
 from ._fields import Profile
 from ._mutants import MUTANTS, Mutant
@@ -22,7 +22,7 @@ from ._transport import InProcessTransport
 __all__ = ["MockSpace"]
 
 
-def _initial_profiles() -> dict[str, Profile]:
+def _initial_profiles(projects: tuple[Project, ...]) -> dict[str, Profile]:
     """Distinct first profiles (``domain`` is derived by the service), so tests can tell projects apart.
 
     Codecs and ciphers are slices of the fragment's vocabularies (never names written here), so a change
@@ -32,10 +32,11 @@ def _initial_profiles() -> dict[str, Profile]:
     encryption = "optional"
     if encryption not in spec.encryption_values:
         raise RuntimeError(f"the fragment no longer lists encryption value {encryption!r}")
+    ids = {p.name: p.project_id for p in projects}
     profiles: dict[str, Profile] = {}
     for project_id, identifier, codecs, ciphers in (
-        (PRIMARY_ID, "primary-sip", spec.codecs[:3], spec.ciphers[:2]),
-        (SECONDARY_ID, "secondary-sip", spec.codecs[2:4], spec.ciphers[2:4]),
+        (ids["primary"], "primary-sip", spec.codecs[:3], spec.ciphers[:2]),
+        (ids["secondary"], "secondary-sip", spec.codecs[2:4], spec.ciphers[2:4]),
     ):
         profiles[project_id] = {
             "domain_identifier": identifier,
@@ -49,19 +50,25 @@ class MockSpace:
     """The embedded mock target. ``MockSpace(mutant="name")`` breaks it in one documented way.
 
     Projects: ``primary`` and ``secondary`` (Voice scope, each its own project and profile) and
-    ``novoice``, a second token of the *primary* project without the Voice scope.
+    ``novoice``, a second token of the *primary* project without the Voice scope. ``projects`` replaces
+    their IDs and tokens (names ``primary``, ``secondary``, ``novoice``): a space whose identifiers have
+    another shape than the mock's own.
     """
 
     def __init__(self, config: MockConfig | None = None, *, mutant: str | None = None,
-                 faults: Faults | None = None, seed: int = 0) -> None:
+                 faults: Faults | None = None, seed: int = 0,
+                 projects: tuple[Project, ...] = DEFAULT_PROJECTS) -> None:
         self.config = config or MockConfig()
         self.mutant: Mutant | None = MUTANTS.get(mutant) if mutant is not None else None
         if mutant is not None and self.mutant is None:
             raise ValueError(f"unknown mutant {mutant!r}; known: {', '.join(sorted(MUTANTS))}")
         self.faults = faults or Faults()
         self.seed = seed
-        self.projects: Mapping[str, Project] = MappingProxyType({p.name: p for p in DEFAULT_PROJECTS})
-        self._service = Service(self.config, DEFAULT_PROJECTS, mutant, _initial_profiles())
+        names = sorted(p.name for p in projects)
+        if names != ["novoice", "primary", "secondary"]:
+            raise ValueError(f"MockSpace projects are named {names}; expected novoice, primary, secondary")
+        self.projects: Mapping[str, Project] = MappingProxyType({p.name: p for p in projects})
+        self._service = Service(self.config, projects, mutant, _initial_profiles(projects))
         self._injector = FaultInjector(self.faults, seed)
         self._log_lock = threading.Lock()
         self._request_log: list[tuple[str, str, int]] = []
