@@ -23,7 +23,7 @@ from contracts.outcomes import EXIT_FOR_VERDICT, ClauseVerdict, ExitCode, RunVer
 
 __all__ = [
     "SCHEMA_VERSION", "BaselineComparison", "Clause", "Conformance", "Documentation", "Drift", "Failure",
-    "HttpRequest", "HttpResponse", "MutantRow", "Observation", "RootCause", "Waivers", "drift",
+    "Health", "HttpRequest", "HttpResponse", "MutantRow", "Observation", "RootCause", "Waivers", "drift",
     "json_schema", "judge", "live_regressions", "recount", "restore_failed", "unwaived_drift",
 ]
 
@@ -206,6 +206,41 @@ class Flaky(_Part):
     recovered: bool | None = None
 
 
+class OperationHealth(_Part):
+    """One method's requests and 5xx answers (every attempt, replays included)."""
+
+    requests: Count
+    server_errors: Count = 0
+    """5xx answers but 503, recovered on replay or not"""
+    unavailable: Count = 0
+    """503 answers without Retry-After (a load balancer's page, often)"""
+    recovered: Count = 0
+    """of those, how many belonged to a request whose final answer was below 500"""
+    by_status: dict[str, Count] = {}
+
+
+class ServerErrorSeen(_Part):
+    """One 5xx answer, with its request (credentials redacted)."""
+
+    method: str
+    status: int
+    clause: str | None = None
+    """the clause that sent it (null: setup or the restore)"""
+    recovered: bool = False
+    request: HttpRequest | None = None
+
+
+class Health(_Part):
+    """Run health: what the target answered besides the contract (every 5xx, busy answers)."""
+
+    operations: dict[str, OperationHealth] = {}
+    """per method, e.g. `{"PUT": {"requests": 224, "server_errors": 28, ...}}`"""
+    busy: dict[str, Count] = {}
+    """busy answers waited on: `429`, `503-retry-after`"""
+    server_errors: list[ServerErrorSeen] = []
+    """the first 5xx answers with their requests (all are counted in `operations`)"""
+
+
 class Restore(_Part):
     """Whether every profile written was put back as found."""
 
@@ -385,6 +420,8 @@ class Conformance(_Part):
     """one entry per observation"""
     flakiness: list[Flaky] = []
     """one entry per kind of transient fault (default `[]`)"""
+    health: Health | None = None
+    """run health: 5xx answers per operation and busy answers (absent in documents before it existed)"""
     restore: Restore
     baseline: BaselineComparison | None = None
     """the comparison with `run --baseline` (default null)"""

@@ -93,14 +93,16 @@ def _restore_line(doc: dict[str, Any], snapshot: Path) -> tuple[str, str]:
 
 def result_lines(doc: dict[str, Any], paths: dict[str, Path], *, snapshot: Path) -> list[tuple[str, str]]:
     """(style, text) lines of the closing result: verdict, causes, restore, then report.html and the rest."""
-    from contracts.report._summary import cause_line, causes, run_warnings
+    from contracts.report._summary import cause_line, causes, plural, run_warnings, server_errors_seen
 
     lines: list[tuple[str, str]] = []
     counts, req = doc["counts"], doc["requests"]
     lines.append((_STYLE.get(doc["verdict"], ""),
                   f"{doc['verdict'].upper()} — " + ", ".join(f"{k} {v}" for k, v in counts.items() if v)
                   + f" — {req['total']} requests in {doc['run']['duration_s']:.1f}s"
-                  + (f" (retries {req['retries']})" if req["retries"] else "")))
+                  + (f" (retries {req['retries']})" if req["retries"] else "")
+                  + (f" — {plural(server_errors_seen(doc), 'server error')} (5xx) seen"
+                     if server_errors_seen(doc) else "")))
     found = causes(doc)
     if found:
         lines.append(("bold", f"{len(found)} root cause{'s' if len(found) != 1 else ''}:"))

@@ -4,17 +4,27 @@ Each is declared like any clause, with a small check of its own (so it is exerci
 run), and carries a ``watches`` judgement that the runner installs in the session: it sees every answer
 of every clause. The third monitor, SP-ID-001's "domain follows domain_identifier", lives with its clause
 in ``identifier.py``.
+
+SP-PROTO-010 (observed) is their record: every 5xx of every attempt, also the ones a replay recovered
+(which SP-PROTO-004 does not fail), counted per operation and compared with the baseline as a rate.
 """
 
 from __future__ import annotations
 
-from contracts.engine.client import Exchange
+from typing import Any
+
+from contracts.engine.client import Exchange, Recorder
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 
 from ._registry import clause, watches
 
+__all__ = ["SERVER_ERROR_OBSERVATIONS", "record_server_errors", "server_error_values"]
+
 _SCHEMA_FOR_STATUS = {401: "Error", 500: "Error", 422: "ErrorList"}
+#: Operation -> its observation; every method but GET and PUT (the probes of SP-PROTO-008) is "OTHER".
+SERVER_ERROR_OBSERVATIONS = {"GET": "OBS-PROTO-5XX-GET", "PUT": "OBS-PROTO-5XX-PUT",
+                             "OTHER": "OBS-PROTO-5XX-OTHER"}
 
 
 @clause("SP-PROTO-004", area="protocol",
@@ -63,3 +73,46 @@ def answer_off_schema(s: Session, ex: Exchange) -> Violation | None:
     return Violation(f"{ex.method} {ex.status} body does not match the documented {name} schema",
                      expected=f"components/schemas/{name}", actual=f"{errors[0]} — body {ex.text[:300]}",
                      exchange=ex)
+
+
+@clause("SP-PROTO-010", area="protocol", kind="observed",
+        title="Server errors per operation, recovered on replay or not: count and rate against the baseline",
+        reading="Every 5xx is data: a 500 that a replay recovered fails no clause (SP-PROTO-004 fails on one "
+                "that repeats), but one write in eight failing is what users most need to hear. Each "
+                "operation's 5xx count and rate is recorded; a significant rise since the baseline is a "
+                "regression (the rule: contracts/report/_rates.py, reports/README.md). 429 and 503 with "
+                "Retry-After are a busy account: counted in the run health, never here.",
+        observes=tuple(SERVER_ERROR_OBSERVATIONS.values()))
+def server_error_rates(s: Session) -> None:
+    s.get()  # its own probe, so that a read-only run has at least one GET counted
+    record_server_errors(s)
+
+
+def record_server_errors(s: Session) -> None:
+    """Record (or, at the end of the run, re-record with every clause's traffic) the rate observations."""
+    ids = set(SERVER_ERROR_OBSERVATIONS.values())
+    s.observations[:] = [o for o in s.observations if o.id not in ids]
+    for op, value in server_error_values(s.client.recorder).items():
+        errors, unavailable, n = value["server_errors"], value["unavailable"], value["requests"]
+        summary = f"{errors} of {n} {op} requests answered 5xx"
+        if unavailable:
+            summary += f", {unavailable} answered 503 without Retry-After"
+        if value["recovered"]:
+            summary += f" ({value['recovered']} recovered on replay)"
+        s.observe(SERVER_ERROR_OBSERVATIONS[op], "SP-PROTO-010",
+                  f"How often does {'a ' + op if op != 'OTHER' else 'another method'} answer a server error?",
+                  None, value, summary)
+
+
+def server_error_values(rec: Recorder) -> dict[str, dict[str, Any]]:
+    """The observed values: per operation, the recorder's counts (the methods of "OTHER" summed)."""
+    out: dict[str, dict[str, Any]] = {
+        op: {"measure": "5xx-rate", "operation": op, "requests": 0, "server_errors": 0, "unavailable": 0,
+             "recovered": 0, "by_status": {}} for op in SERVER_ERROR_OBSERVATIONS}
+    for method, counts in rec.operations().items():
+        value = out["GET" if method == "GET" else "PUT" if method == "PUT" else "OTHER"]
+        for key in ("requests", "server_errors", "unavailable", "recovered"):
+            value[key] += counts[key]
+        for status, n in counts["by_status"].items():
+            value["by_status"][status] = value["by_status"].get(status, 0) + n
+    return out

@@ -26,7 +26,7 @@ from contracts.engine.stop import StopFlag
 from contracts.errors import BudgetExhausted, NoAnswer, SuiteAbort, WriteBlocked
 from contracts.spec import PATH
 
-__all__ = ["NO_BODY", "Client", "Exchange"]
+__all__ = ["NO_BODY", "Client", "Exchange", "Recorder", "ServerError"]
 
 WRITE_METHODS = frozenset({"PUT", "POST", "PATCH", "DELETE"})
 TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
@@ -107,6 +107,21 @@ def _shell_quote(text: str) -> str:
     return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
+def _shown_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: ("<redacted>" if k.lower() == "authorization" else v) for k, v in headers.items()}
+
+
+def _shown_request(method: str, url: str, headers: Mapping[str, str], body: Any,
+                   content: Any) -> dict[str, Any]:
+    """A request as a report shows it (the form of Exchange.request_dict), Authorization redacted."""
+    out: dict[str, Any] = {"method": method, "url": url, "headers": _shown_headers(headers)}
+    if body is not NO_BODY:
+        out["body"] = body
+    elif content is not None:
+        out["body"] = content if isinstance(content, str) else content.decode("utf-8", "replace")
+    return out
+
+
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after")
     if not value:
@@ -118,13 +133,46 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
+def _busy(response: httpx.Response) -> str | None:
+    """The kind of a "busy account" answer (429, or 503 that says when to come back), else None.
+
+    RFC 9110 §15.6.4: a 503 with Retry-After is the service telling us to wait; a 429 is our own pace.
+    Neither is a fault of the service. A 503 *without* Retry-After is counted with the server errors (as
+    "unavailable": often a load balancer's page, see contracts.clauses.monitors for how it is judged).
+    """
+    if response.status_code == 429:
+        return "429"
+    if response.status_code == 503 and response.headers.get("retry-after"):
+        return "503-retry-after"
+    return None
+
+
+@dataclass(frozen=True)
+class ServerError:
+    """One 5xx answer of one attempt (a replay that recovered is still one): data, never explained away."""
+
+    method: str
+    status: int
+    request: dict[str, Any]  #: as sent, Authorization redacted
+    clause: str | None
+    recovered: bool  #: the logical request's final answer (after replay or waits) was below 500
+
+    @property
+    def unavailable(self) -> bool:
+        """A 503 without Retry-After: what a load balancer answers while a backend restarts."""
+        return self.status == 503
+
+
 class Recorder:
-    """Counts requests per clause and per method, and the faults that recovered on retry (flakiness)."""
+    """Counts requests per clause and per method, the faults that recovered on retry (flakiness), every
+    5xx answer (recovered or not) and every busy answer (429, 503 with Retry-After)."""
 
     def __init__(self) -> None:
         self.by_method: Counter[str] = Counter()
         self.by_clause: Counter[str] = Counter()
         self.flaky: Counter[str] = Counter()
+        self.busy: Counter[str] = Counter()
+        self.server_errors: list[ServerError] = []
         self.retries = 0
         self.total = 0
         self.clause: str | None = None
@@ -134,6 +182,21 @@ class Recorder:
         self.by_method[method] += 1
         if self.clause:
             self.by_clause[self.clause] += 1
+
+    def operations(self) -> dict[str, dict[str, Any]]:
+        """Per method: requests sent (every attempt), 5xx answers (``server_errors``: all but 503;
+        ``unavailable``: 503 without Retry-After), how many of them recovered, and the count per status."""
+        out: dict[str, dict[str, Any]] = {}
+        for method in sorted(self.by_method):
+            seen = [e for e in self.server_errors if e.method == method]
+            out[method] = {
+                "requests": self.by_method[method],
+                "server_errors": sum(not e.unavailable for e in seen),
+                "unavailable": sum(e.unavailable for e in seen),
+                "recovered": sum(e.recovered for e in seen),
+                "by_status": {str(k): n for k, n in sorted(Counter(e.status for e in seen).items())},
+            }
+        return out
 
 
 class Client:
@@ -212,8 +275,28 @@ class Client:
         auth = (creds.project_id, creds.token) if creds else None
         ref = auth_ref if auth_ref is not None else (creds.curl_user() if creds else "")
         target = url or self.url
-        attempts = 0
         recovered: list[str] = []
+        errors: list[int] = []  #: the 5xx statuses of this request's attempts, recorded whatever the end
+        final: httpx.Response | None = None
+        try:
+            final, attempts, started = self._attempts(method, target, send_headers, auth, kwargs, recovered,
+                                                      errors)
+        finally:
+            self._record_errors(method, target, send_headers, body, content, errors, final)
+        for kind in recovered:
+            self.recorder.flaky[kind] += 1
+        self.recorder.retries += attempts - 1
+        exchange = self._exchange(method, target, send_headers, body, content, ref, final, attempts,
+                                  time.monotonic() - started, creds.project_id if creds else None)
+        if self.on_exchange:
+            self.on_exchange(exchange)
+        return exchange
+
+    def _attempts(self, method: str, target: str, send_headers: dict[str, str], auth: Any,
+                  kwargs: dict[str, Any], recovered: list[str],
+                  errors: list[int]) -> tuple[httpx.Response, int, float]:
+        """Send until a final answer: waits on busy answers, one replay round of a 500 on GET/PUT."""
+        attempts = 0
         while True:
             attempts += 1
             self._take_slot(method)
@@ -237,6 +320,7 @@ class Client:
                 self._backoff(attempts)
                 continue
             self._dead_streak = 0
+            self._note(response, errors)
             if response.status_code != 429 and self.pace > self._base_pace:
                 self._speed_up()
             wait = self._transient_wait(response, attempts)
@@ -247,24 +331,36 @@ class Client:
                 self._sleep(wait)
                 continue
             if response.status_code >= 500 and attempts == 1 and method in {"GET", "PUT"}:
-                # A stray 500 on a flaky target is not a contract violation: replay the (idempotent)
-                # request up to `retries` times; only a 500 that keeps coming back is reported.
+                # A 500 that does not come back on replay is not a contract violation (SP-PROTO-004 sees
+                # only a 500 that repeats), but it is recorded all the same (``errors``): its rate per
+                # operation is an observation compared with the baseline (SP-PROTO-010).
                 for _ in range(max(1, self.retries)):
                     retry = self._replay_once(method, target, send_headers, auth, kwargs)
                     attempts += 1
+                    if retry is not None:
+                        self._note(retry, errors)
                     if retry is not None and retry.status_code < 500:
                         recovered.append("500-recovered")
                         response = retry
                         break
-            break
-        for kind in recovered:
-            self.recorder.flaky[kind] += 1
-        self.recorder.retries += attempts - 1
-        exchange = self._exchange(method, target, send_headers, body, content, ref, response, attempts,
-                                  time.monotonic() - started, creds.project_id if creds else None)
-        if self.on_exchange:
-            self.on_exchange(exchange)
-        return exchange
+            return response, attempts, started
+
+    def _note(self, response: httpx.Response, errors: list[int]) -> None:
+        busy = _busy(response)
+        if busy:
+            self.recorder.busy[busy] += 1
+        elif response.status_code >= 500:
+            errors.append(response.status_code)
+
+    def _record_errors(self, method: str, url: str, headers: dict[str, str], body: Any, content: Any,
+                       errors: list[int], final: httpx.Response | None) -> None:
+        if not errors:
+            return
+        request = _shown_request(method, url, headers, body, content)
+        recovered = final is not None and final.status_code < 500
+        self.recorder.server_errors.extend(
+            ServerError(method=method, status=status, request=request, clause=self.recorder.clause,
+                        recovered=recovered) for status in errors)
 
     # -- internals --------------------------------------------------------------------------------------
 
@@ -321,7 +417,7 @@ class Client:
     def _exchange(self, method: str, url: str, headers: dict[str, str], body: Any, content: Any,
                   auth_ref: str, response: httpx.Response, attempts: int, elapsed: float,
                   principal: str | None) -> Exchange:
-        shown = {k: ("<redacted>" if k.lower() == "authorization" else v) for k, v in headers.items()}
+        shown = _shown_headers(headers)
         try:
             _ = response.elapsed
         except RuntimeError:  # transports that hand over a pre-read body never set it; schemathesis reads it

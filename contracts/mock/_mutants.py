@@ -167,6 +167,9 @@ _ALL: tuple[Mutant, ...] = (
        "baseline:OBS-LATENCY-PUT", "baseline:OBS-LATENCY-PUT-422"),
     # -- timing -------------------------------------------------------------------------------------------
     _m("slow-responses", "timing", "Every answer takes 2 s longer.", "timing"),
+    # -- server errors that a replay hides ------------------------------------------------------------------
+    _m("put-500-one-in-eight", "protocol", "Every 8th PUT is answered 500 without being applied (its replay "
+       "succeeds): one write in eight fails.", "baseline:OBS-PROTO-5XX-PUT"),
 )
 
 MUTANTS: Mapping[str, Mutant] = MappingProxyType({m.name: m for m in _ALL})

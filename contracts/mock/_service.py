@@ -70,6 +70,7 @@ class Service:
         with self._lock:
             self._profiles = copy.deepcopy(self._initial)
             self._previous: dict[str, Profile] = {}
+            self._puts = 0  #: PUTs answered (the put-500-one-in-eight mutant's clock)
 
     def profile(self, project_id: str) -> Profile:
         with self._lock:
@@ -113,7 +114,15 @@ class Service:
             return project_id
         if method == "GET":
             return self._get(project_id)
+        if self.hooks.on("put-500-one-in-eight") and self._eighth_put():
+            return error(500, "Internal Server Error")  # before anything is stored: a replay applies it
         return self._put(project_id, headers, body)
+
+    def _eighth_put(self) -> bool:
+        """Counts the PUTs that reach the handler; True for every 8th (deterministic, no randomness)."""
+        with self._lock:
+            self._puts += 1
+            return self._puts % 8 == 0
 
     def _too_large(self, headers: Mapping[str, str], body: bytes) -> bool:
         limit = self.config.max_body_bytes

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from contracts.report._rates import is_rate, rose
+
 __all__ = ["canonical", "compare_baseline"]
 
 def canonical(value: Any) -> str:
@@ -34,6 +36,8 @@ def _drifted(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     GETs. Getting faster, noise, and what the network adds to every request are not drift.
     """
     before, now = old.get("value"), new.get("value")
+    if is_rate(before) and is_rate(now):
+        return rose(before, now)  # a server-error rate: only a significant rise (contracts.report._rates)
     if not (isinstance(before, dict) and isinstance(now, dict) and _measure(before) and _measure(now)):
         return _key(old) != _key(new)
     if before["ratio"] is None or now["ratio"] is None or now["extra_ms"] is None:

@@ -10,7 +10,9 @@ after — and derives *facts* from it, each a grouping key:
 - ``("content-type", media type)``: a response that was not JSON (the API's only documented type);
 - ``("field-missing", field)``: a 2xx profile body without a field that the run saw elsewhere (in other
   bodies or in what a clause expected);
-- ``("field-changed", field)``: a 2xx body whose field differs from the value the clause expected.
+- ``("field-changed", field)``: a 2xx body whose field differs from the value the clause expected;
+- ``("server-errors", method)``: an operation's 5xx rate rose since the baseline (SP-PROTO-010), named
+  with the rate ("1 in 8 PUTs answers 500 (28 of 224); baseline 0 of 230").
 
 A failure whose expectation does not name a status (schemathesis' "a documented answer") still shows
 ``(method, actual status)``; it joins a status cause with that method and actual status if one exists.
@@ -27,6 +29,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from contracts.report._rates import is_rate, rate_phrase
 
 __all__ = ["parse_value", "root_causes"]
 
@@ -61,6 +65,7 @@ class _Finding:
     facts: set[Key] = field(default_factory=set)
     partial: set[tuple[str, int]] = field(default_factory=set)  #: (method, actual status)
     methods: set[str] = field(default_factory=set)
+    labels: dict[Key, str] = field(default_factory=dict)  #: a fact's summary, when the key cannot say it
 
 
 def _media_type(headers: Mapping[str, Any] | None) -> str | None:
@@ -131,6 +136,12 @@ def _observation_finding(change: Mapping[str, Any], obs: Mapping[str, Any] | Non
         finding.methods.add(method)
     if method and isinstance(b, int) and isinstance(a, int) and a != b:
         finding.facts.add(("status", method, str(b), str(a)))
+    if is_rate(after.get("value")):
+        op = str(after["value"].get("operation") or "the API")
+        key = ("server-errors", op)
+        finding.facts.add(key)
+        before_value = before.get("value") if is_rate(before.get("value")) else None
+        finding.labels[key] = rate_phrase(op, after["value"], before_value)
     return finding
 
 
@@ -145,6 +156,9 @@ def _findings(doc: Mapping[str, Any]) -> list[_Finding]:
 
 
 def _summary(key: Key, members: list[_Finding]) -> str:
+    label = next((f.labels[key] for f in members if key in f.labels), None)
+    if label:
+        return label
     methods = "/".join(sorted({m for f in members for m in f.methods})) or "the API"
     if key[0] == "status":
         return f"{key[1]} answers {key[3]} instead of {key[2]}"

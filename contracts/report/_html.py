@@ -14,6 +14,7 @@ from contracts.report._documentation import html_context
 from contracts.report._summary import (
     STATUS_WORD,
     actual_of,
+    busy_note,
     by_area,
     cause_line,
     cause_of,
@@ -28,6 +29,7 @@ from contracts.report._summary import (
     pretty,
     restore_subject,
     run_warnings,
+    server_error_note,
     trim,
 )
 from contracts.report._svg import trend_svg
@@ -274,6 +276,9 @@ def _health(doc: Mapping[str, Any]) -> dict[str, Any]:
         "events": [{"kind": f.get("kind", ""), "count": f.get("count", 0),
                     "recovered": f.get("recovered")} for f in doc.get("flakiness") or []],
         "writes_allowed": doc["run"].get("writes_allowed"),
+        "operations": sorted(((doc.get("health") or {}).get("operations") or {}).items()),
+        "server_errors": server_error_note(doc), "busy": busy_note(doc),
+        "known": doc.get("health") is not None,
     }
 
 

@@ -13,6 +13,7 @@ from contracts.report import _targets as targets
 from contracts.report._summary import (
     STATUS_WORD,
     actual_of,
+    busy_note,
     by_area,
     cause_line,
     cause_of,
@@ -25,6 +26,7 @@ from contracts.report._summary import (
     plural,
     restore_subject,
     run_warnings,
+    server_error_note,
 )
 from contracts.report._verdict import drift, live_regressions, restore_failed
 
@@ -206,6 +208,8 @@ def _footer(doc: Mapping[str, Any]) -> list[str]:
     lines.append(f"Profile restore: **{text(restore.get('status', 'unknown'))}**"
                  + (f" · transient faults retried: {text(', '.join(f'{k}×{v}' for k, v in flaky.items()))}"
                     if flaky else ""))
+    lines += [f"\nRun health: {text(note)}" for note in (server_error_note(doc) or "no server error (5xx)",
+                                                         busy_note(doc)) if note]
     applied = (doc.get("waivers") or {}).get("applied", [])
     if applied:
         lines.append("")

@@ -13,6 +13,7 @@ from contracts.report._verdict import drift, live_regressions, restore_failed, u
 __all__ = [
     "STATUS_WORD",
     "actual_of",
+    "busy_note",
     "by_area",
     "cause_line",
     "cause_of",
@@ -29,6 +30,8 @@ __all__ = [
     "pretty",
     "restore_subject",
     "run_warnings",
+    "server_error_note",
+    "server_errors_seen",
     "trim",
 ]
 
@@ -86,9 +89,47 @@ def restore_subject(doc: Mapping[str, Any]) -> str:
     return "a live project was left modified"
 
 
+def server_errors_seen(doc: Mapping[str, Any]) -> int:
+    """Every 5xx answer of the run (503 without Retry-After included), recovered on replay or not."""
+    operations = (doc.get("health") or {}).get("operations") or {}
+    return sum(int(o.get("server_errors") or 0) + int(o.get("unavailable") or 0) for o in operations.values())
+
+
+def server_error_note(doc: Mapping[str, Any]) -> str:
+    """'5 server errors (5xx) seen: PUT 5 of 224 (5 recovered on replay)' ('' when none was seen)."""
+    operations = (doc.get("health") or {}).get("operations") or {}
+    parts = []
+    for method, o in operations.items():
+        errors, unavailable = int(o.get("server_errors") or 0), int(o.get("unavailable") or 0)
+        if not errors + unavailable:
+            continue
+        statuses = ", ".join(f"{k}×{v}" for k, v in (o.get("by_status") or {}).items())
+        text = f"{method} {errors + unavailable} of {o.get('requests', 0)} ({statuses}"
+        if unavailable:
+            text += "; 503 without Retry-After counts as busy unless it lasts"
+        if o.get("recovered"):
+            text += f"; {o['recovered']} recovered on replay"
+        parts.append(text + ")")
+    if not parts:
+        return ""
+    return f"{plural(server_errors_seen(doc), 'server error')} (5xx) seen: " + ", ".join(parts)
+
+
+def busy_note(doc: Mapping[str, Any]) -> str:
+    """'busy answers waited on: 429×3, 503 with Retry-After×1' ('' when none)."""
+    busy = {k: v for k, v in ((doc.get("health") or {}).get("busy") or {}).items() if v}
+    names = {"429": "429", "503-retry-after": "503 with Retry-After"}
+    if not busy:
+        return ""
+    return "busy answers waited on: " + ", ".join(f"{names.get(k, k)}×{v}" for k, v in busy.items())
+
+
 def run_warnings(doc: Mapping[str, Any]) -> list[str]:
-    """Warnings about how the run itself was made, said first in every format."""
+    """Warnings about how the run itself was made, said first in every format (also when it passes: every
+    5xx answer of the run is said, recovered on replay or not)."""
     out: list[str] = []
+    if server_error_note(doc):
+        out.append(server_error_note(doc))
     if doc["target"].get("insecure_http"):
         out.append(f"--insecure-http: Basic credentials were sent over plain http to {host(doc)}, which is "
                    "not loopback; anyone on the path could read them. Rotate the token if the network is "

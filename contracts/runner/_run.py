@@ -26,7 +26,7 @@ from contracts import __version__
 from contracts.catalogue import CATALOGUE
 from contracts.clauses import Clause
 from contracts.document import Conformance, judge
-from contracts.engine.client import Client
+from contracts.engine.client import Client, Recorder
 from contracts.engine.config import RunConfig
 from contracts.engine.safety import (
     SnapshotStore,
@@ -249,6 +249,7 @@ class Run:
         """Restore, judge, document; idempotent (the second call returns the first outcome)."""
         if self._outcome is not None:
             return self._outcome
+        self._settle_server_errors()
         try:
             try:
                 self.client.on_exchange = None  # restore traffic is not judged by the clause monitors
@@ -270,6 +271,18 @@ class Run:
             doc.target.mutant = self.cfg.mutant
         self._outcome = RunOutcome(document=doc, session=self.session)
         return self._outcome
+
+    def _settle_server_errors(self) -> None:
+        """SP-PROTO-010 ran before the clauses after it: its rates are re-recorded over all their traffic
+        (the restore's own requests are in the run health only)."""
+        from contracts.clauses.monitors import record_server_errors
+
+        result = self.results.get("SP-PROTO-010")
+        if result is None or result.verdict != "pass":
+            return
+        record_server_errors(self.session)
+        result.reason = ""
+        _note_observations(self.session, next(c for c in CATALOGUE if c.id == "SP-PROTO-010"), result)
 
     def __enter__(self) -> Run:
         return self.start()
@@ -299,6 +312,17 @@ def execute(cfg: RunConfig, *, transport: httpx.BaseTransport | None = None,
             if progress:
                 progress(i, len(clauses), clause, result)
     return run.finish()
+
+
+#: How many 5xx answers the run health shows with their request (all are counted).
+MAX_SERVER_ERRORS_SHOWN = 10
+
+
+def _health(rec: Recorder) -> dict[str, Any]:
+    """The run health: every 5xx per operation (recovered or not, restore included), busy answers."""
+    shown = [{"method": e.method, "status": e.status, "clause": e.clause, "recovered": e.recovered,
+              "request": e.request} for e in rec.server_errors[:MAX_SERVER_ERRORS_SHOWN]]
+    return {"operations": rec.operations(), "busy": dict(sorted(rec.busy.items())), "server_errors": shown}
 
 
 def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[str, ClauseResult],
@@ -332,6 +356,7 @@ def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[s
         "clauses": rows,
         "observations": [o.as_dict() for o in s.observations],
         "flakiness": flaky,
+        "health": _health(rec),
         "restore": restore,
         "baseline": None,
         "waivers": {"applied": [], "expired": []},

@@ -105,6 +105,9 @@ WITNESSES: dict[str, tuple[Step, ...]] = {
                                     "default_ciphers": list(reversed(SPEC.ciphers)),
                                     "default_encryption": "optional", "default_send_as": None}),),
     "slow-put": (put({}),),  # a timing regression: see test_slow_put_is_slower_than_get
+    # the 8th PUT is answered 500 and not applied: the profile keeps "optional"
+    "put-500-one-in-eight": (*(put({"default_encryption": "optional"}),) * 7,
+                             put({"default_encryption": "required"})),
 }
 
 
@@ -222,3 +225,14 @@ def test_slow_put_is_slower_than_get() -> None:
             return sorted(times)[2]
 
         assert median("PUT") > 5 * median("GET")
+
+
+def test_one_put_in_eight_answers_500_and_its_replay_succeeds() -> None:
+    """Deterministic: PUTs 8, 16, 24 … are answered 500 (nothing stored); the next PUT, a replay, is taken."""
+    space = MockSpace(mutant="put-500-one-in-eight")
+    p = space.projects["primary"]
+    with httpx.Client(transport=space.transport(), base_url=space.base_url, auth=(p.project_id, p.token)) as c:
+        statuses = [c.put(PATH, json={"default_encryption": "required"}).status_code for _ in range(24)]
+        assert c.get(PATH).status_code == 200  # GETs are not counted and never fail
+    assert [n for n, status in enumerate(statuses, 1) if status == 500] == [8, 16, 24]
+    assert set(statuses) - {500} == {201}
