@@ -80,8 +80,9 @@ def answer_off_schema(s: Session, ex: Exchange) -> Violation | None:
         reading="Every 5xx is data: a 500 that a replay recovered fails no clause (SP-PROTO-004 fails on one "
                 "that repeats), but one write in eight failing is what users most need to hear. Each "
                 "operation's 5xx count and rate is recorded; a significant rise since the baseline is a "
-                "regression (the rule: contracts/report/_rates.py, reports/README.md). 429 and 503 with "
-                "Retry-After are a busy account: counted in the run health, never here.",
+                "regression (the rule: contracts/report/_rates.py, reports/README.md). A 503 without "
+                "Retry-After is counted here but is busy, never a regression; 429 and 503 with "
+                "Retry-After are a busy account: counted in the run health.",
         observes=tuple(SERVER_ERROR_OBSERVATIONS.values()))
 def server_error_rates(s: Session) -> None:
     s.get()  # its own probe, so that a read-only run has at least one GET counted

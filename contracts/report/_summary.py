@@ -106,7 +106,7 @@ def server_error_note(doc: Mapping[str, Any]) -> str:
         statuses = ", ".join(f"{k}×{v}" for k, v in (o.get("by_status") or {}).items())
         text = f"{method} {errors + unavailable} of {o.get('requests', 0)} ({statuses}"
         if unavailable:
-            text += "; 503 without Retry-After counts as busy unless it lasts"
+            text += f"; {unavailable} of them 503 without Retry-After: busy, never a regression"
         if o.get("recovered"):
             text += f"; {o['recovered']} recovered on replay"
         parts.append(text + ")")

@@ -136,3 +136,28 @@ def test_a_correct_but_different_server_passes(variant: str, tmp_path: Path,
     assert bad == {}, variant
     assert doc["restore"]["status"] == "restored", doc["restore"]
     assert {who: space.profile(who) for who in ("primary", "secondary")} == before
+
+
+@pytest.fixture(scope="module")
+def faithful_baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    cfg = load_config(env={}, seed=3, report_dir=tmp_path_factory.mktemp("faithful"), example_db="none")
+    return execute(cfg).doc
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["429-without-retry-after", "load-balancer-html-503"])
+def test_busy_answers_are_no_regression_against_a_faithful_baseline(
+        variant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        faithful_baseline: dict[str, Any]) -> None:
+    """Counted and shown (run health), never a drift: a busy account is not a server bug (SP-PROTO-010)."""
+    from contracts import report
+
+    make, rewrite = VARIANTS[variant]
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    cfg = load_config(env={}, seed=3, report_dir=tmp_path, example_db="none")
+    doc = report.finish(execute(cfg, transport=Wrapped(make(), rewrite)).doc,
+                        baseline=faithful_baseline).dump()
+    assert doc["exit_code"] == 0 and doc["root_causes"] == [], doc["root_causes"]
+    health = doc["health"]
+    seen = health["busy"].get("429", 0) + sum(o["unavailable"] for o in health["operations"].values())
+    assert seen > 0  # counted all the same

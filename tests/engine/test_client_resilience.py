@@ -83,3 +83,50 @@ def test_an_interrupt_swallowed_by_a_gc_callback_still_stops_the_next_request() 
         with pytest.raises(KeyboardInterrupt):
             c.request("GET", creds=CREDS)
     assert seen == []
+
+
+def _answers(*answers: tuple[int, dict[str, str]]) -> httpx.MockTransport:
+    it = iter(answers)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        status, headers = next(it)
+        return httpx.Response(status, text="<html>busy</html>" if status == 503 else "{}", headers=headers)
+
+    return httpx.MockTransport(handler)
+
+
+def test_a_recovered_500_is_still_recorded_with_its_request() -> None:
+    c = client(_answers((500, {}), (201, {})))
+    assert c.request("PUT", creds=CREDS, body={"default_encryption": "required"}).status == 201
+    [error] = c.recorder.server_errors
+    assert (error.method, error.status, error.recovered, error.unavailable) == ("PUT", 500, True, False)
+    assert error.request["body"] == {"default_encryption": "required"}
+    assert CREDS.token not in repr(error.request)  # credentials travel as httpx auth, never in the record
+    assert c.recorder.operations()["PUT"] == {"requests": 2, "server_errors": 1, "unavailable": 0,
+                                              "recovered": 1, "by_status": {"500": 1}}
+
+
+def test_a_500_that_repeats_is_recorded_as_not_recovered() -> None:
+    c = client(_answers((500, {}), (502, {}), (500, {})))
+    assert c.request("GET", creds=CREDS).status == 500
+    assert [(e.status, e.recovered) for e in c.recorder.server_errors] == [(500, False), (502, False),
+                                                                          (500, False)]
+
+
+def test_busy_answers_are_counted_apart_and_a_503_without_retry_after_is_unavailable() -> None:
+    c = client(_answers((429, {}), (503, {"retry-after": "0"}), (503, {}), (200, {})))
+    assert c.request("GET", creds=CREDS).status == 200
+    assert dict(c.recorder.busy) == {"429": 1, "503-retry-after": 1}
+    [lb] = c.recorder.server_errors
+    assert lb.unavailable and lb.recovered
+    assert c.recorder.operations()["GET"]["server_errors"] == 0
+    assert c.recorder.operations()["GET"]["unavailable"] == 1
+
+
+def test_a_503_that_never_ends_is_recorded_before_the_request_gives_up() -> None:
+    from contracts.errors import NoAnswer
+
+    c = client(_answers(*[(503, {})] * 6))
+    with pytest.raises(NoAnswer):
+        c.request("GET", creds=CREDS)
+    assert len(c.recorder.server_errors) == 6 and not any(e.recovered for e in c.recorder.server_errors)

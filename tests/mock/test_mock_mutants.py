@@ -231,7 +231,8 @@ def test_one_put_in_eight_answers_500_and_its_replay_succeeds() -> None:
     """Deterministic: PUTs 8, 16, 24 … are answered 500 (nothing stored); the next PUT, a replay, is taken."""
     space = MockSpace(mutant="put-500-one-in-eight")
     p = space.projects["primary"]
-    with httpx.Client(transport=space.transport(), base_url=space.base_url, auth=(p.project_id, p.token)) as c:
+    auth = (p.project_id, p.token)
+    with httpx.Client(transport=space.transport(), base_url=space.base_url, auth=auth) as c:
         statuses = [c.put(PATH, json={"default_encryption": "required"}).status_code for _ in range(24)]
         assert c.get(PATH).status_code == 200  # GETs are not counted and never fail
     assert [n for n, status in enumerate(statuses, 1) if status == 500] == [8, 16, 24]
