@@ -486,15 +486,16 @@ def _kill_matrix(*, profile: str, seed: int, report_dir: Path, only: list[str] |
                             only=only)
     console = Console(file=sys.stdout, width=160)
     table = Table(title=f"Kill matrix ({profile}, seed {seed}); faithful mock: {faithful['verdict']}")
-    for col in ("mutant", "verdict", "caught by", "req. to 1st failure", "requests", "s"):
+    for col in ("mutant", "verdict", "caught by", "causes", "req. to 1st failure", "requests", "s"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r["mutant"], r["verdict"], ", ".join(r["caught_by"][:3]),
+        table.add_row(r["mutant"], r["verdict"], ", ".join(r["caught_by"][:3]), str(r["causes"]),
                       str(r["requests_to_first_failure"] or "-"), str(r["requests"]),
                       f"{r['duration_s']:.1f}")
     console.print(table)
     killed = sum(r["verdict"] == "killed" for r in rows)
-    console.print(f"{killed}/{len(rows)} mutants killed")
+    single = sum(r["causes"] == 1 for r in rows)
+    console.print(f"{killed}/{len(rows)} mutants killed; {single}/{len(rows)} give exactly 1 root cause")
     faithful["mutants"] = rows
     report_dir.mkdir(parents=True, exist_ok=True)
     (report_dir / "killmatrix.json").write_text(json.dumps(rows, indent=2))

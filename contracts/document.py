@@ -332,6 +332,8 @@ class MutantRow(_Part):
     caught_by: list[str] | None = None
     """clause IDs (failing first), `drift:OBS-…`, or why the run was inconclusive"""
     requests_to_first_failure: int | None = None
+    causes: Count | None = None
+    """root causes the run against the mutant gave (one planted change: ideally 1)"""
     requests: Count | None = None
     duration_s: Seconds | None = None
 

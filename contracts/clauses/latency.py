@@ -48,7 +48,9 @@ def _times(s: Session) -> dict[str, list[float]]:
 def latency(s: Session) -> None:
     times = _times(s)
     for obs_id, label in _LABELS.items():
-        value = latency_value(times["GET"], times[obs_id], factor=s.cfg.latency_factor)
+        # the operation travels in the value, so that a report can name what became slower
+        value = {**latency_value(times["GET"], times[obs_id], factor=s.cfg.latency_factor),
+                 "operation": OPERATIONS[obs_id][0]}
         ratio = value["ratio"]
         summary = (f"median {ratio}x the GET median ({value['samples']} answers)" if ratio is not None
                    else f"too few answers to time ({value['samples']})")

@@ -105,15 +105,20 @@ def omitted_fields(s: Session) -> None:
     partial = s.put({"default_encryption": values[-1]})
     got = s.get()
     after = got.json() or {}
+    value: dict[str, object]
     if first.status >= 300 or partial.status >= 300 or got.status != 200:
         kind = f"unclear (answers {first.status}/{partial.status}/{got.status})"
+        value = {"semantics": kind}
     else:
         omitted = ("default_codecs", "default_ciphers", "domain_identifier")
-        kept = [f for f in omitted if after.get(f) == full[f]]
-        reset = [f for f in omitted if after.get(f) is None]
-        kind = "merge" if len(kept) == 3 else "replace" if len(reset) == 3 else "mixed"
+        # each omitted field's fate, so that a change names the field it is about (report root causes)
+        fates = {f: "kept" if after.get(f) == full[f] else "reset" if after.get(f) is None else "changed"
+                 for f in omitted}
+        kinds = set(fates.values())
+        kind = "merge" if kinds == {"kept"} else "replace" if kinds == {"reset"} else "mixed"
+        value = {"semantics": kind, "fields": fates}
     s.observe("OBS-STATE-OMITTED", "SP-STATE-004", "Are omitted fields kept (merge) or reset (replace)?",
-              partial, {"semantics": kind}, f"omitted fields: {kind}")
+              partial, value, f"omitted fields: {kind}")
 
 
 @clause("SP-STATE-006", area="state",

@@ -12,7 +12,23 @@ after — and derives *facts* from it, each a grouping key:
   bodies or in what a clause expected);
 - ``("field-changed", field)``: a 2xx body whose field differs from the value the clause expected;
 - ``("server-errors", method)``: an operation's 5xx rate rose since the baseline (SP-PROTO-010), named
-  with the rate ("1 in 8 PUTs answers 500 (28 of 224); baseline 0 of 230").
+  with the rate ("1 in 8 PUTs answers 500 (28 of 224); baseline 0 of 230");
+- ``("schema", path, problem)``: the same schema problem of an answer (``errors/*/status: is not of type
+  'string'``), whichever check found it; a required property missing is ``field-missing``;
+- ``("value", field, item)``: a value the clause expected to be refused (4xx) but that was accepted (2xx),
+  and every 2xx answer that carries it back;
+- ``("slower", method)``: a latency measurement of that operation drifted;
+- ``("read-back", "GET")``: a GET answered other values than the clause expected to read back (or a
+  drifted observation's GET part changed).
+
+Value changes (model, schema, echo and read-back all seeing one field answered otherwise) show up as
+different facts in different checks: ``field-changed`` also comes from a check's own words
+(``default_codecs: … then …``, ``omitted default_ciphers: held …``), from a schema problem at a profile
+field of a 2xx answer, and from a drifted observation whose changed value names a field (or whose request
+set one field only). After the grouping, groups of value facts (``field-changed``, ``value``,
+``read-back``, and a status "4xx expected, 2xx came") that share a fact are merged: one field written one
+way and answered another, a refused value accepted, or a read answering the previous profile, is one
+cause.
 
 A failure whose expectation does not name a status (schemathesis' "a documented answer") still shows
 ``(method, actual status)``; it joins a status cause with that method and actual status if one exists.
@@ -37,6 +53,18 @@ __all__ = ["parse_value", "root_causes"]
 Key = tuple[str, ...]
 
 _STATUS = re.compile(r"^\s*status\s+(\d{3})\b")
+#: A jsonschema problem as the checks quote it: ``<path>: <problem> — body …``.
+_SCHEMA = re.compile(r"^(<root>|[\w/]+): (.+?) — body ", re.S)
+_REQUIRED = re.compile(r"^'([^']+)' is a required property$")
+#: A check's own words about one field: ``default_codecs: expected …``, ``omitted default_ciphers: held …``.
+_FIELD_WORDS = re.compile(r"^(?:omitted )?([a-z][a-z_]*): ")
+#: The kinds of fact that say "a value was answered otherwise"; their groups merge when they share one.
+_VALUE_KINDS = frozenset({"field-changed", "value", "read-back"})
+
+
+def _mergeable(key: Key) -> bool:
+    """Value facts, and "a 4xx was expected, a 2xx came" (the status face of an accepted value)."""
+    return key[0] in _VALUE_KINDS or (key[0] == "status" and key[2][0] == "4" and key[3][0] == "2")
 _JSON_TYPES = ("application/json",)
 
 
@@ -76,13 +104,15 @@ def _media_type(headers: Mapping[str, Any] | None) -> str | None:
 
 
 def _profile_fields(doc: Mapping[str, Any]) -> set[str]:
-    """Every field name the run saw in a 2xx dict body or in a clause's expected dict / field list."""
+    """Every field name the run saw in a 2xx dict body, or expected of one (a dict or a field list)."""
     seen: set[str] = set()
     for clause in doc.get("clauses") or []:
         for f in clause.get("failures") or []:
             response = f.get("response") or {}
+            if not 200 <= int(response.get("status") or 0) < 300:
+                continue  # an error body's members (401's "error") are no profile fields
             body = parse_value(response.get("body"))
-            if isinstance(body, dict) and 200 <= int(response.get("status") or 0) < 300:
+            if isinstance(body, dict):
                 seen.update(str(k) for k in body)
             expected = parse_value(f.get("expected"))
             if isinstance(expected, dict):
@@ -92,7 +122,28 @@ def _profile_fields(doc: Mapping[str, Any]) -> set[str]:
     return seen
 
 
-def _failure_facts(finding: _Finding, f: Mapping[str, Any], fields: set[str]) -> None:
+def _atoms(value: Any) -> list[str]:
+    """A field's value as comparable items: each list item, or the value itself (canonical JSON)."""
+    items = value if isinstance(value, list) else [value]
+    return [json.dumps(item, sort_keys=True, ensure_ascii=False) for item in items]
+
+
+def _accepted(doc: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """(field, item) of every request a clause expected to be refused (4xx) that was accepted (2xx)."""
+    out: set[tuple[str, str]] = set()
+    for clause in doc.get("clauses") or []:
+        for f in clause.get("failures") or []:
+            match = _STATUS.match(str(f.get("expected") or ""))
+            status = (f.get("response") or {}).get("status")
+            body = parse_value((f.get("request") or {}).get("body"))
+            if match and match.group(1).startswith("4") and isinstance(status, int) \
+                    and 200 <= status < 300 and isinstance(body, dict):
+                out.update((str(k), atom) for k, v in body.items() for atom in _atoms(v))
+    return out
+
+
+def _failure_facts(finding: _Finding, f: Mapping[str, Any], fields: set[str],
+                   accepted: set[tuple[str, str]]) -> None:
     request, response = f.get("request") or {}, f.get("response") or {}
     method = str(request.get("method") or "").upper()
     status = response.get("status")
@@ -108,34 +159,102 @@ def _failure_facts(finding: _Finding, f: Mapping[str, Any], fields: set[str]) ->
     if media and media not in _JSON_TYPES and not media.endswith("+json"):
         finding.facts.add(("content-type", media))
     body = parse_value(response.get("body"))
-    if not (isinstance(status, int) and 200 <= status < 300 and isinstance(body, dict)):
+    success = isinstance(status, int) and 200 <= status < 300
+    expected = parse_value(f.get("expected"))
+    if isinstance(body, dict) and isinstance(expected, dict):
+        finding.facts.update(("field-missing", str(k)) for k in expected if k not in body)
+    _text_facts(finding, str(f.get("actual") or ""), fields, body if success else None, status)
+    if not (success and isinstance(body, dict)):
         return
     finding.facts.update(("field-missing", name) for name in sorted(fields - set(body)))
-    expected = parse_value(f.get("expected"))
     if isinstance(expected, dict):
-        finding.facts.update(("field-changed", str(k)) for k, v in expected.items()
-                             if k in body and body[k] != v)
+        changed = [str(k) for k, v in expected.items() if k in body and body[k] != v]
+        finding.facts.update(("field-changed", k) for k in changed)
+        if changed and method == "GET":
+            finding.facts.add(("read-back", "GET"))  # a read answers other values than were written
+    finding.facts.update(("value", str(k), atom) for k, v in body.items() for atom in _atoms(v)
+                         if (str(k), atom) in accepted)
 
 
-def _clause_finding(clause: Mapping[str, Any], fields: set[str]) -> _Finding:
+def _text_facts(finding: _Finding, actual: str, fields: set[str], body: dict[str, Any] | None,
+                status: Any) -> None:
+    """Facts from a check's ``actual``: a schema problem it quotes, or the one field its words name."""
+    schema = _SCHEMA.match(actual)
+    if schema:
+        path, problem = schema.group(1), schema.group(2).strip()
+        required = _REQUIRED.match(problem)
+        if required:
+            finding.facts.add(("field-missing", required.group(1)))
+            return
+        top = path.split("/")[0]
+        if body is not None and top in fields:
+            finding.facts.add(("field-changed", top))  # a 2xx answer carries that field off the schema
+        steps = "/".join("*" if part.isdigit() else part for part in path.split("/"))
+        finding.facts.add(("schema", str(status), steps, problem[problem.find(" is "):].strip()
+                           if " is " in problem else problem))
+        return
+    words = _FIELD_WORDS.match(actual)
+    if words and words.group(1) in fields:
+        finding.facts.add(("field-changed", words.group(1)))
+
+
+def _clause_finding(clause: Mapping[str, Any], fields: set[str], accepted: set[tuple[str, str]]) -> _Finding:
     failures = clause.get("failures") or []
     message = failures[0].get("message") if failures else clause.get("reason")
     finding = _Finding("clause", str(clause["id"]), f"{clause['id']}: {message or 'fails'}")
     for f in failures:
-        _failure_facts(finding, f, fields)
+        _failure_facts(finding, f, fields, accepted)
     return finding
 
 
-def _observation_finding(change: Mapping[str, Any], obs: Mapping[str, Any] | None) -> _Finding:
+def _changed_paths(before: Any, after: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The paths (dict keys) at which two observed values differ."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [p for k in sorted(set(before) | set(after), key=str)
+                for p in _changed_paths(before.get(k), after.get(k), (*path, str(k)))]
+    return [] if before == after else [path]
+
+
+def _observed_field_facts(finding: _Finding, before: Any, after: Any, request: Mapping[str, Any],
+                          fields: set[str]) -> None:
+    """A drifted value names the field it is about (a key on the changed path); without a status change,
+    so does a request that set one field only (the status change is the more distinguishing fact)."""
+    paths = _changed_paths(before, after)
+    named = {part for p in paths for part in p if part in fields}
+    body = parse_value(request.get("body"))
+    if not named and not finding.facts and paths and isinstance(body, dict) and len(body) == 1:
+        named = {str(next(iter(body)))}
+    finding.facts.update(("field-changed", name) for name in named)
+    if any(part.lower() == "get" for p in paths for part in p):
+        finding.facts.add(("read-back", "GET"))  # the value's GET part changed: what a read answers
+
+
+def _latency_fact(finding: _Finding, before: Any, after: Any) -> None:
+    if not (isinstance(after, dict) and after.get("measure") == "median-ratio" and after.get("operation")):
+        return
+    key = ("slower", str(after["operation"]))
+    finding.facts.add(key)
+    was = before.get("ratio") if isinstance(before, dict) else None
+    finding.labels[key] = (f"{after['operation']} answers became markedly slower than GETs (median "
+                           f"{after.get('ratio')}x the GET median; baseline {was}x)")
+
+
+def _observation_finding(change: Mapping[str, Any], obs: Mapping[str, Any] | None,
+                         fields: set[str]) -> _Finding:
     before, after = change.get("before") or {}, change.get("after") or {}
     finding = _Finding("observation", str(change["id"]),
                        f"{change['id']}: {before.get('summary') or ''} → {after.get('summary') or ''}")
-    method = str(((obs or {}).get("request") or {}).get("method") or "").upper()
+    request = (obs or {}).get("request") or {}
+    method = str(request.get("method") or "").upper()
     b, a = before.get("status"), after.get("status")
     if method:
         finding.methods.add(method)
     if method and isinstance(b, int) and isinstance(a, int) and a != b:
         finding.facts.add(("status", method, str(b), str(a)))
+    _latency_fact(finding, before.get("value"), after.get("value"))
+    if not is_rate(after.get("value")) and not any(k[0] == "slower" for k in finding.facts):
+        _observed_field_facts(finding, before.get("value"), after.get("value"), request,
+                              fields | _request_fields(obs))
     if is_rate(after.get("value")):
         op = str(after["value"].get("operation") or "the API")
         key = ("server-errors", op)
@@ -145,12 +264,18 @@ def _observation_finding(change: Mapping[str, Any], obs: Mapping[str, Any] | Non
     return finding
 
 
+def _request_fields(obs: Mapping[str, Any] | None) -> set[str]:
+    body = parse_value(((obs or {}).get("request") or {}).get("body"))
+    return {str(k) for k in body} if isinstance(body, dict) else set()
+
+
 def _findings(doc: Mapping[str, Any]) -> list[_Finding]:
-    fields = _profile_fields(doc)
-    found = [_clause_finding(c, fields) for c in doc.get("clauses") or [] if c.get("verdict") == "fail"]
+    fields, accepted = _profile_fields(doc), _accepted(doc)
+    found = [_clause_finding(c, fields, accepted) for c in doc.get("clauses") or []
+             if c.get("verdict") == "fail"]
     observations = {o.get("id"): o for o in doc.get("observations") or []}
     changed = ((doc.get("baseline") or {}).get("observations") or {}).get("changed") or []
-    found += [_observation_finding(ch, observations.get(ch.get("id"))) for ch in changed
+    found += [_observation_finding(ch, observations.get(ch.get("id")), fields) for ch in changed
               if not ch.get("waived")]
     return found
 
@@ -167,8 +292,24 @@ def _summary(key: Key, members: list[_Finding]) -> str:
     if key[0] == "field-missing":
         return f"{methods} answers lack the field {key[1]}"
     if key[0] == "field-changed":
-        return f"{methods} answers carry a different {key[1]} than expected"
+        others = sorted({k[1] for f in members for k in f.facts if k[0] == "field-changed"} - {key[1]})
+        also = f" (also {', '.join(others[:4])}{' …' if len(others) > 4 else ''})" if others else ""
+        return f"{methods} answers carry a different {key[1]} than expected{also}"
+    if key[0] == "value":
+        more = len({k[2] for f in members for k in f.facts if k[0] == "value" and k[1] == key[1]}) - 1
+        return (f"{key[1]} {key[2]}{f' (and {plural_values(more)})' if more > 0 else ''} is accepted "
+                "where a 422 was expected, and answered back")
+    if key[0] == "read-back":
+        fields = sorted({k[1] for f in members for k in f.facts if k[0] == "field-changed"})
+        listed = f" ({', '.join(fields[:5])}{' …' if len(fields) > 5 else ''})" if fields else ""
+        return f"GET answers other values than were written{listed}"
+    if key[0] == "schema":
+        return f"{methods} {key[1]} answers are off the documented schema at {key[2]} ({key[3]})"
     return members[0].fallback
+
+
+def plural_values(n: int) -> str:
+    return f"{n} other value{'s' if n != 1 else ''}"
 
 
 def _assign(findings: Iterable[_Finding]) -> dict[Key, list[_Finding]]:
@@ -186,7 +327,22 @@ def _assign(findings: Iterable[_Finding]) -> dict[Key, list[_Finding]]:
                                 key=lambda k: (-support[k], k))
         key = candidates[0] if candidates else ("finding", f.kind, f.id)
         groups.setdefault(key, []).append(f)
-    return groups
+    return _merge_values(groups, support)
+
+
+def _merge_values(groups: dict[Key, list[_Finding]], support: dict[Key, int]) -> dict[Key, list[_Finding]]:
+    """Groups of value facts that share one (a field, a value) are one change: the best-supported key
+    names the merged group. Status, content-type and missing-field groups are left as they are."""
+    merged: list[tuple[Key, list[_Finding], set[Key]]] = []
+    for key, members in sorted(groups.items(), key=lambda kv: (-support.get(kv[0], 0), kv[0])):
+        shared = {k for f in members for k in f.facts if _mergeable(k)}
+        target = next((m for m in merged if _mergeable(key) and _mergeable(m[0]) and m[2] & shared), None)
+        if target is None:
+            merged.append((key, list(members), shared))
+        else:
+            target[1].extend(members)
+            target[2].update(shared)
+    return {key: members for key, members, _ in merged}
 
 
 def root_causes(doc: Mapping[str, Any]) -> list[dict[str, Any]]:

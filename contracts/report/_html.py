@@ -292,7 +292,8 @@ def _mutants(doc: Mapping[str, Any]) -> dict[str, Any] | None:
         caught_text = ", ".join(caught) if isinstance(caught, list) else (caught or "")
         killed = str(m.get("verdict", "")).lower() in ("killed", "caught", "detected")
         rows.append({"mutant": m.get("mutant", ""), "verdict": m.get("verdict", ""), "killed": killed,
-                     "caught_by": caught_text, "requests": m.get("requests_to_first_failure")})
+                     "caught_by": caught_text, "requests": m.get("requests_to_first_failure"),
+                     "causes": m.get("causes")})
     return {"rows": rows, "killed": sum(r["killed"] for r in rows), "total": len(rows)}
 
 

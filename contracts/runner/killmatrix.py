@@ -49,6 +49,8 @@ def kill(doc: dict[str, Any], mutant: str) -> dict[str, Any]:
         "exit_code": doc["exit_code"],
         "caught_by": caught,
         "requests_to_first_failure": min(firsts) if firsts else None,
+        # one planted change should read as one root cause (contracts.report._causes); more is noise
+        "causes": len(doc.get("root_causes") or []),
         "requests": doc["requests"]["total"],
         "duration_s": doc["run"]["duration_s"],
     }
