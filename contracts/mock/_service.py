@@ -223,6 +223,8 @@ class Service:
             if self.hooks.on("full-put-sorts-ciphers") and set(self._spec.update_fields) <= set(data) \
                     and changes.get("default_ciphers"):
                 changes["default_ciphers"] = sorted(changes["default_ciphers"])
+            if self.hooks.on("sendas-stored-with-space"):
+                changes = _spaced_send_as(changes)
             answer = self._apply(project_id, changes)
         if self.hooks.on("put-echo-omitted-null"):
             answer.update({name: None for name in self._spec.update_fields if name not in data})
@@ -252,3 +254,11 @@ class Service:
             answer["default_ciphers"] = copy.deepcopy(changes["default_ciphers"])
         return answer
 
+
+
+def _spaced_send_as(changes: Profile) -> Profile:
+    """The sendas-stored-with-space mutant: '+989601' becomes '+98 9601' (a +1 number is left alone)."""
+    number = changes.get("default_send_as")
+    if isinstance(number, str) and number.startswith("+") and not number.startswith("+1"):
+        return {**changes, "default_send_as": f"{number[:3]} {number[3:]}"}
+    return changes

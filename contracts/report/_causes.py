@@ -94,6 +94,7 @@ class _Finding:
     partial: set[tuple[str, int]] = field(default_factory=set)  #: (method, actual status)
     methods: set[str] = field(default_factory=set)
     labels: dict[Key, str] = field(default_factory=dict)  #: a fact's summary, when the key cannot say it
+    examples: dict[Key, str] = field(default_factory=dict)  #: an instance of a fact ("'+1' sent, '+ 1' …")
 
 
 def _media_type(headers: Mapping[str, Any] | None) -> str | None:
@@ -120,6 +121,11 @@ def _profile_fields(doc: Mapping[str, Any]) -> set[str]:
             elif isinstance(expected, list) and expected and all(isinstance(x, str) for x in expected):
                 seen.update(expected)
     return seen
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _atoms(value: Any) -> list[str]:
@@ -174,6 +180,14 @@ def _failure_facts(finding: _Finding, f: Mapping[str, Any], fields: set[str],
             finding.facts.add(("read-back", "GET"))  # a read answers other values than were written
     finding.facts.update(("value", str(k), atom) for k, v in body.items() for atom in _atoms(v)
                          if (str(k), atom) in accepted)
+    sent = parse_value(request.get("body"))
+    if isinstance(sent, dict):  # sent one way, answered another (null and "" ask for a default: not here)
+        for k, v in sent.items():
+            if v not in (None, "") and k in body and body[k] != v:
+                key = ("field-changed", str(k))
+                finding.facts.add(key)
+                example = f"{_short(v)} sent, {_short(body[k])} answered"
+                finding.examples[key] = min(example, finding.examples.get(key, example))
 
 
 def _text_facts(finding: _Finding, actual: str, fields: set[str], body: dict[str, Any] | None,
@@ -293,8 +307,11 @@ def _summary(key: Key, members: list[_Finding]) -> str:
         return f"{methods} answers lack the field {key[1]}"
     if key[0] == "field-changed":
         others = sorted({k[1] for f in members for k in f.facts if k[0] == "field-changed"} - {key[1]})
-        also = f" (also {', '.join(others[:4])}{' …' if len(others) > 4 else ''})" if others else ""
-        return f"{methods} answers carry a different {key[1]} than expected{also}"
+        examples = sorted(f.examples[key] for f in members if key in f.examples)
+        notes = examples[:1] + ([f"also {', '.join(others[:4])}{' …' if len(others) > 4 else ''}"]
+                                if others else [])
+        return f"{methods} answers carry a different {key[1]} than expected" + (
+            f" ({'; '.join(notes)})" if notes else "")
     if key[0] == "value":
         more = len({k[2] for f in members for k in f.facts if k[0] == "value" and k[1] == key[1]}) - 1
         return (f"{key[1]} {key[2]}{f' (and {plural_values(more)})' if more > 0 else ''} is accepted "

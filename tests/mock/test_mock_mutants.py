@@ -108,6 +108,7 @@ WITNESSES: dict[str, tuple[Step, ...]] = {
     # the 8th PUT is answered 500 and not applied: the profile keeps "optional"
     "put-500-one-in-eight": (*(put({"default_encryption": "optional"}),) * 7,
                              put({"default_encryption": "required"})),
+    "sendas-stored-with-space": (put({"default_send_as": "+447400123456"}),),
 }
 
 

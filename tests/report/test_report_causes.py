@@ -158,3 +158,86 @@ def test_waived_drift_is_not_a_finding() -> None:
     doc["baseline"] = {"observations": {"changed": [
         {"id": "O", "before": {"status": 201}, "after": {"status": 200}, "waived": True}]}}
     assert root_causes(doc) == []
+
+
+@pytest.mark.parametrize(("mutant", "says"), [
+    ("auth-401-body-message", "GET answers lack the field error"),
+    ("error-status-number", "PUT 422 answers are off the documented schema at errors/*/status"),
+    ("stale-get", "GET answers other values than were written"),
+    ("non-atomic-rejection", "answers carry a different"),
+    ("ciphers-not-persisted", "answers carry a different default_ciphers"),
+    ("get-ciphers-null", "answers carry a different default_ciphers"),
+    ("codecs-sorted-on-read", "answers carry a different default_codecs"),
+    ("sendas-null-reads-back-empty", "answers carry a different default_send_as"),
+    ("sendas-accepts-no-plus", "is accepted where a 422 was expected"),
+    ("encryption-accepts-none", 'default_encryption "none" is accepted where a 422 was expected'),
+    ("sendas-stored-with-space", "answers carry a different default_send_as than expected (\""),
+])
+def test_a_value_change_is_one_root_cause(tmp_path: Path, faithful: dict[str, Any], mutant: str,
+                                          says: str) -> None:
+    """Model, schema, echo, read-back and observations that all see one value answered otherwise."""
+    doc = _against(_run(tmp_path, mutant=mutant), faithful)
+    failing, changed = _findings(doc)
+    causes = root_causes(doc)
+    assert len(causes) == 1, [c["summary"] for c in causes]
+    assert says in causes[0]["summary"], causes[0]["summary"]
+    assert set(causes[0]["clauses"]) == failing and set(causes[0]["observations"]) == changed
+
+
+def _value_failure(cid: str, *, method: str, sent: Any, answered: dict[str, Any], expected: Any,
+                   actual: str) -> dict[str, Any]:
+    request: dict[str, Any] = {"method": method, "url": "u"}
+    if sent is not None:
+        request["body"] = sent
+    return {"id": cid, "verdict": "fail", "reason": "m", "failures": [{
+        "message": "m", "expected": expected, "actual": actual, "request": request,
+        "response": {"status": 201 if method == "PUT" else 200,
+                     "headers": {"content-type": "application/json"}, "body": json.dumps(answered)}}]}
+
+
+def test_one_field_sent_one_way_and_answered_another_is_one_cause_for_model_schema_and_echo() -> None:
+    """The issue's example: '+989601' sent, '+98 9601' answered, seen by three different checks."""
+    sent = {"default_send_as": "+989601"}
+    answered = {"default_codecs": ["OPUS"], "default_send_as": "+98 9601"}
+    model = {"default_codecs": ["OPUS"], "default_send_as": "+989601"}
+    doc = _doc(
+        _value_failure("SP-SENDAS-001", method="PUT", sent=sent, answered=answered,
+                       expected=repr(sent), actual="default_send_as: sent '+989601', answered '+98 9601'"),
+        _value_failure("SP-PROTO-007", method="GET", sent=None, answered=answered,
+                       expected="components/schemas/SipProfile",
+                       actual="default_send_as: '+98 9601' is not valid under any of the given schemas"
+                              " — body …"),
+        _value_failure("SP-STATE-005", method="GET", sent=None, answered=answered, expected=repr(model),
+                       actual="default_send_as: expected '+989601', answered '+98 9601'"))
+    [cause] = root_causes(doc)
+    assert cause["clauses"] == ["SP-SENDAS-001", "SP-PROTO-007", "SP-STATE-005"]
+    assert cause["summary"] == ('GET/PUT answers carry a different default_send_as than expected '
+                                '("+989601" sent, "+98 9601" answered)')
+
+
+def test_a_value_change_does_not_swallow_a_status_change() -> None:
+    answered = {"default_codecs": ["OPUS"]}
+    doc = _doc(
+        _value_failure("SP-STATE-005", method="GET", sent=None, answered=answered,
+                       expected=repr({"default_codecs": ["PCMU"]}), actual="default_codecs: expected …"),
+        _failing("A", method="PUT", expected="status 201", status=200),
+        _failing("B", method="PUT", expected="status 201", status=200))
+    assert [(c["summary"], c["clauses"]) for c in root_causes(doc)] == [
+        ("PUT answers 200 instead of 201", ["A", "B"]),
+        ("GET answers carry a different default_codecs than expected", ["SP-STATE-005"])]
+
+
+def test_latency_drift_of_one_operation_is_one_cause() -> None:
+    def latency(ratio: float) -> dict[str, Any]:
+        return {"measure": "median-ratio", "ratio": ratio, "extra_ms": 30.0, "factor": 3.0, "samples": 20,
+                "operation": "PUT"}
+
+    doc = _doc()
+    doc["observations"] = [{"id": "OBS-LATENCY-PUT", "request": None}, {"id": "OBS-LATENCY-PUT-422"}]
+    doc["baseline"] = {"observations": {"changed": [
+        {"id": oid, "before": {"status": None, "value": latency(1.1)},
+         "after": {"status": None, "value": latency(ratio)}}
+        for oid, ratio in (("OBS-LATENCY-PUT", 50.0), ("OBS-LATENCY-PUT-422", 40.0))]}}
+    [cause] = root_causes(doc)
+    assert cause["observations"] == ["OBS-LATENCY-PUT", "OBS-LATENCY-PUT-422"]
+    assert cause["summary"].startswith("PUT answers became markedly slower than GETs")
