@@ -171,7 +171,8 @@ _ALL: tuple[Mutant, ...] = (
     _m("put-500-one-in-eight", "protocol", "Every 8th PUT is answered 500 without being applied (its replay "
        "succeeds): one write in eight fails.", "baseline:OBS-PROTO-5XX-PUT"),
     _m("sendas-stored-with-space", "send_as", "A number outside +1 is stored (and answered) with a space "
-       "after its first two digits: '+989601' sent, '+98 9601' answered.", "SP-SENDAS-001", "SP-STATE-005"),
+       "after its first two digits: '+989601' sent, '+98 9601' answered.", "SP-SENDAS-001", "SP-STATE-005",
+       "SP-PROTO-007"),
 )
 
 MUTANTS: Mapping[str, Mutant] = MappingProxyType({m.name: m for m in _ALL})
