@@ -111,12 +111,15 @@ def omitted_fields(s: Session) -> None:
         value = {"semantics": kind}
     else:
         omitted = ("default_codecs", "default_ciphers", "domain_identifier")
-        # each omitted field's fate, so that a change names the field it is about (report root causes)
         fates = {f: "kept" if after.get(f) == full[f] else "reset" if after.get(f) is None else "changed"
                  for f in omitted}
         kinds = set(fates.values())
         kind = "merge" if kinds == {"kept"} else "replace" if kinds == {"reset"} else "mixed"
-        value = {"semantics": kind, "fields": fates}
+        # "mixed" says which fields were not kept, so that a change names its field (report root causes);
+        # merge and replace keep the value baselines recorded before the fields were added
+        value = {"semantics": kind}
+        if kind == "mixed":
+            value["not_kept"] = {f: fate for f, fate in fates.items() if fate != "kept"}
     s.observe("OBS-STATE-OMITTED", "SP-STATE-004", "Are omitted fields kept (merge) or reset (replace)?",
               partial, value, f"omitted fields: {kind}")
 

@@ -24,17 +24,11 @@ after — and derives *facts* from it, each a grouping key:
 Value changes (model, schema, echo and read-back all seeing one field answered otherwise) show up as
 different facts in different checks: ``field-changed`` also comes from a check's own words
 (``default_codecs: … then …``, ``omitted default_ciphers: held …``), from a schema problem at a profile
-field of a 2xx answer, and from a drifted observation whose changed value names a field (or whose request
-set one field only). After the grouping, groups of value facts (``field-changed``, ``value``,
-``read-back``, and a status "4xx expected, 2xx came") that share a fact are merged: one field written one
-way and answered another, a refused value accepted, or a read answering the previous profile, is one
-cause.
-
-A failure whose expectation does not name a status (schemathesis' "a documented answer") still shows
-``(method, actual status)``; it joins a status cause with that method and actual status if one exists.
-Each finding joins the cause of its best-supported fact (most findings, then key order); a finding that
-shares nothing stays its own cause. Causes are ordered by how much they explain, then by key, so the
-result is the same for the same document. Pure: reads the document dict, returns plain data.
+field of a 2xx answer, from a field a request sent and its answer carried otherwise, and from a drifted
+observation whose changed value names a field. After the grouping, groups of value facts
+(``field-changed``, ``value``, ``read-back``, and a status "4xx expected, 2xx came") that share a fact are
+merged: one field written one way and answered another, a refused value accepted, or a read answering the
+previous profile, is one cause.
 """
 
 from __future__ import annotations
@@ -222,22 +216,22 @@ def _clause_finding(clause: Mapping[str, Any], fields: set[str], accepted: set[t
 
 
 def _changed_paths(before: Any, after: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """The paths (dict keys) at which two observed values differ."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        return [p for k in sorted(set(before) | set(after), key=str)
-                for p in _changed_paths(before.get(k), after.get(k), (*path, str(k)))]
+    """The paths (dict keys) at which two observed values differ; a dict on one side only is walked."""
+    if isinstance(before, dict) or isinstance(after, dict):
+        if not (isinstance(before, dict | None) and isinstance(after, dict | None)):
+            return [path]
+        b, a = before or {}, after or {}
+        return [p for k in sorted(set(b) | set(a), key=str)
+                for p in _changed_paths(b.get(k), a.get(k), (*path, str(k)))]
     return [] if before == after else [path]
 
 
 def _observed_field_facts(finding: _Finding, before: Any, after: Any, request: Mapping[str, Any],
                           fields: set[str]) -> None:
-    """A drifted value names the field it is about (a key on the changed path); without a status change,
-    so does a request that set one field only (the status change is the more distinguishing fact)."""
+    """A drifted value names the field it is about (a key on the changed path). The fields a request set
+    are no evidence: the PUT that probes omitted fields sets another field than the ones it is about."""
     paths = _changed_paths(before, after)
     named = {part for p in paths for part in p if part in fields}
-    body = parse_value(request.get("body"))
-    if not named and not finding.facts and paths and isinstance(body, dict) and len(body) == 1:
-        named = {str(next(iter(body)))}
     finding.facts.update(("field-changed", name) for name in named)
     if any(part.lower() == "get" for p in paths for part in p):
         finding.facts.add(("read-back", "GET"))  # the value's GET part changed: what a read answers
