@@ -10,7 +10,7 @@ from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 
 from .. import generators as gen
-from ._common import accepts, probe, rejects_every
+from ._common import accepts, probe, put_valid, rejects_every
 from ._registry import clause, watches
 
 FIELD = "domain_identifier"
@@ -84,9 +84,9 @@ def unique_in_space(s: Session) -> None:
     s.expect_status(theirs, 200, "GET the second project's profile")
     taken = (theirs.json() or {}).get(FIELD)
     if not taken:
-        taken = f"{s.id_prefix}-sec"
-        ex = s.put({FIELD: taken}, who="secondary")
+        ex, sent = put_valid(s, {FIELD: f"{s.id_prefix}-sec"}, who="secondary")
         s.expect_status(ex, 201, "PUT an identifier on the second project")
+        taken = sent[FIELD]
     ex = s.put({FIELD: taken})
     s.expect_status(ex, 422, f"PUT the second project's {FIELD} {taken!r} on the first project")
     mine = s.get()

@@ -10,7 +10,7 @@ from contracts.engine.verdicts import Violation
 from contracts.errors import SkipClause
 
 from .. import generators as gen
-from ._common import accepts, probe, stored_equal
+from ._common import accepts, probe, put_valid, stored_equal
 from ._registry import clause
 
 
@@ -101,7 +101,7 @@ def omitted_fields(s: Session) -> None:
     values = s.spec.encryption_values
     full = {"default_codecs": list(s.spec.codecs[:2]), "default_ciphers": list(s.spec.ciphers[:1]),
             "default_encryption": values[0], "domain_identifier": f"{s.id_prefix}-omit"}
-    first = s.put(full)
+    first, full = put_valid(s, full)
     partial = s.put({"default_encryption": values[-1]})
     got = s.get()
     after = got.json() or {}

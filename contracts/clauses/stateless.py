@@ -33,6 +33,7 @@ from contracts.engine.verdicts import Violation
 
 from .. import generators as gen
 from ..spec import Spec
+from ._common import put_valid
 from ._registry import clause
 
 _SEND_AS = "default_send_as"
@@ -139,8 +140,7 @@ def positive(s: Session) -> None:
 
     def check(case: Any) -> Violation | None:
         if case.method.upper() == "PUT":
-            case.body = sanitise_positive(s, case.body)
-            ex = s.put(case.body)
+            ex, case.body = put_valid(s, sanitise_positive(s, case.body))
         else:
             ex = s.get()
         try:

@@ -60,6 +60,9 @@ class Session:
         #: (clause ID, judge) pairs called on every answer; installed by the runner from the declarations
         self.watchers: list[tuple[str, Callable[[Session, Exchange], Violation | None]]] = []
         self.observed_ids: frozenset[str] = frozenset()  #: traffic of these clauses is not judged
+        #: clause ID -> what a passing clause met on the way that a reader should know (the runner puts it
+        #: in the clause's reason): e.g. identifiers another project held
+        self.notes: dict[str, list[str]] = {}
         # Identifiers are unique in the space: a prefix of the seed *and* the project, so that two projects
         # of one space tested at once with the same seed (a CI matrix) never ask for the same identifier.
         key = f"{cfg.seed}:{cfg.target.primary.project_id}"
@@ -142,6 +145,10 @@ class Session:
         if not isinstance(body, dict) or body.get("error") != wanted["error"]:
             raise Violation(f"{what}: the 401 body is not the documented one", expected=wanted,
                             actual=ex.text[:300], exchange=ex)
+
+    def note(self, text: str) -> None:
+        """Something the current clause met that is no violation but worth a line in its result."""
+        self.notes.setdefault(self.client.recorder.clause or "", []).append(text)
 
     # -- observations -------------------------------------------------------------------------------------
 

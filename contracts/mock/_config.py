@@ -30,6 +30,9 @@ that it only *observes* these points and never fails on them.
 - ``identifier_pattern``: a DNS label (RFC 1035 as relaxed by RFC 1123, lower case), because the identifier
   becomes part of a host name; anything else is answered 422.
 - ``max_body_bytes = 65536``: far above any real profile (a few hundred bytes), low enough to refuse abuse.
+- ``taken_by_others = 0.0``: the share of identifiers (0..1, by a stable hash) that projects outside the
+  ones the run knows already hold, so a correct service answers 422 "already taken" ("must be unique");
+  the identifiers the space's projects start with are never among them.
 
 Choices that are not options (fixed, because the suite never needs the other reading):
 
@@ -72,6 +75,7 @@ class MockConfig:
     unknown_fields: UnknownFields = "ignore"
     identifier_pattern: str = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
     max_body_bytes: int = 65536
+    taken_by_others: float = 0.0
 
     def __post_init__(self) -> None:
         # Checked up front so that a typo fails when the mock is built, naming the field and the value,
@@ -88,6 +92,9 @@ class MockConfig:
             re.compile(self.identifier_pattern)
         except re.error as exc:
             raise ValueError(f"MockConfig.identifier_pattern is not a regular expression: {exc}") from None
+        if not 0.0 <= self.taken_by_others < 1.0:
+            raise ValueError(f"MockConfig.taken_by_others has value {self.taken_by_others}; "
+                             "expected 0 <= x < 1")
         if self.max_body_bytes <= 0:
             raise ValueError(f"MockConfig.max_body_bytes has value {self.max_body_bytes}; expected > 0")
         if self.owned_numbers is not None and not isinstance(self.owned_numbers, tuple):

@@ -6,6 +6,7 @@ encryption name is written here (the names mutants add or remove live with the m
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -39,8 +40,10 @@ def _show(value: object) -> str:
 
 class Fields:
     def __init__(self, config: MockConfig, hooks: Hooks,
-                 profiles: Callable[[], Mapping[str, Profile]]) -> None:
+                 profiles: Callable[[], Mapping[str, Profile]],
+                 first_identifiers: frozenset[str] = frozenset()) -> None:
         self.config = config
+        self._first_identifiers = first_identifiers
         self.hooks = hooks
         self._profiles = profiles  # the stored profiles, for uniqueness (read under the service's lock)
         self._spec = load_spec()
@@ -86,7 +89,21 @@ class Fields:
         holders = [pid for pid, p in self._profiles().items() if p["domain_identifier"] == value]
         if not self.hooks.on("identifier-not-unique") and any(pid != project_id or itself for pid in holders):
             return None, [f"domain_identifier {_show(value)} is already taken"]
+        if project_id not in holders and self._held_elsewhere(value):
+            return None, [f"domain_identifier {_show(value)} is already taken"]
         return value, []
+
+    def _held_elsewhere(self, value: str) -> bool:
+        """Whether a project outside this space's known ones holds ``value`` (MockConfig.taken_by_others).
+
+        A stable hash picks the share, so a run sees the same identifiers taken every time; identifiers the
+        space's projects start with are never taken (they held them first).
+        """
+        share = self.config.taken_by_others
+        if share <= 0 or value in self._first_identifiers:
+            return False
+        digest = int.from_bytes(hashlib.blake2b(value.encode(), digest_size=4).digest(), "big")
+        return digest % 10_000 < share * 10_000
 
     def _codecs(self, project_id: str, value: Any) -> Outcome:
         vocabulary = self._spec.codecs

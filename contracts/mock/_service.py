@@ -58,8 +58,9 @@ class Service:
         self.config = config
         self._spec = load_spec()
         self._projects = tuple(projects)
-        self._fields = Fields(config, self.hooks, lambda: self._profiles)
         self._initial = {pid: copy.deepcopy(dict(p)) for pid, p in initial.items()}
+        first = frozenset(str(p["domain_identifier"]) for p in self._initial.values())
+        self._fields = Fields(config, self.hooks, lambda: self._profiles, first)
         for profile in self._initial.values():  # domain is always derived, never given
             profile["domain"] = self.domain(profile["domain_identifier"])
         self._lock = threading.Lock()

@@ -57,13 +57,14 @@ class MockSpace:
 
     def __init__(self, config: MockConfig | None = None, *, mutant: str | None = None,
                  faults: Faults | None = None, seed: int = 0,
-                 projects: tuple[Project, ...] = DEFAULT_PROJECTS) -> None:
+                 projects: tuple[Project, ...] | None = None) -> None:
         self.config = config or MockConfig()
         self.mutant: Mutant | None = MUTANTS.get(mutant) if mutant is not None else None
         if mutant is not None and self.mutant is None:
             raise ValueError(f"unknown mutant {mutant!r}; known: {', '.join(sorted(MUTANTS))}")
         self.faults = faults or Faults()
         self.seed = seed
+        projects = DEFAULT_PROJECTS if projects is None else projects
         names = sorted(p.name for p in projects)
         if names != ["novoice", "primary", "secondary"]:
             raise ValueError(f"MockSpace projects are named {names}; expected novoice, primary, secondary")

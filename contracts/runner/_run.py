@@ -139,6 +139,9 @@ def _note_observations(s: Session, clause: Clause, result: ClauseResult) -> None
     seen = [o.summary for o in s.observations if o.clause == clause.id]
     if seen and result.verdict == "pass" and not result.reason:
         result.reason = "recorded: " + "; ".join(seen)
+    notes = s.notes.get(clause.id)
+    if notes and result.verdict == "pass":
+        result.reason = "; ".join(filter(None, [result.reason, *dict.fromkeys(notes)]))
 
 
 def _judge_monitors(s: Session, results: dict[str, ClauseResult]) -> None:

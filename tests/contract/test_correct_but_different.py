@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from contracts.engine.config import load_config
-from contracts.mock import MockSpace
+from contracts.mock import MockConfig, MockSpace
 from contracts.runner import execute
 
 #: (request, the mock's answer — computed only when called, request number) -> the answer the client gets.
@@ -110,6 +110,11 @@ def _fresh_space() -> MockSpace:
     return space
 
 
+def _others_hold_identifiers() -> MockSpace:
+    """A space where projects the suite cannot see already hold a fifth of all identifiers (422 "taken")."""
+    return MockSpace(MockConfig(taken_by_others=0.2))
+
+
 VARIANTS: dict[str, tuple[Callable[[], MockSpace], Rewrite]] = {
     "extra-response-members": (MockSpace, extra_members),
     "content-type-charset": (MockSpace, content_type_spelling("application/json; charset=utf-8")),
@@ -117,6 +122,7 @@ VARIANTS: dict[str, tuple[Callable[[], MockSpace], Rewrite]] = {
     "fresh-project-all-null": (_fresh_space, _identity),
     "429-without-retry-after": (MockSpace, rate_limited_without_retry_after),
     "load-balancer-html-503": (MockSpace, html_503),
+    "identifiers-taken-by-others": (_others_hold_identifiers, _identity),
 }
 
 
