@@ -23,7 +23,7 @@ import gzip
 import json
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -33,9 +33,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contracts.redact import REDACTED, SECRET_HEADERS, scrub_text
 
-__all__ = ["Recorded", "TrafficFileError", "load_traffic"]
+__all__ = ["PROJECT_FIELD", "Recorded", "TrafficFileError", "body_text", "load_traffic", "recorded"]
 
 Headers = tuple[tuple[str, str], ...]
+#: A HAR entry's custom member (HAR 1.2 allows ``_``-prefixed ones) naming the project ID, for files whose
+#: Authorization value is redacted (the proxy writes it): the principal survives, the secret does not.
+PROJECT_FIELD = "_sip_contracts_project_id"
+_AUTH_HEADERS = ("authorization", "proxy-authorization")
 
 
 class TrafficFileError(Exception):
@@ -112,6 +116,7 @@ class _HarEntry(_Loose):
     startedDateTime: str | None = None
     request: _HarRequest
     response: _HarResponse
+    project_id: str | None = Field(default=None, alias="_sip_contracts_project_id")  # PROJECT_FIELD
 
 
 class _HarLog(_Loose):
@@ -204,14 +209,17 @@ def _first_problem(exc: ValidationError) -> str:
 def _from_har(source: str, har: _Har) -> list[Recorded]:
     entries = har.log.entries
     secrets = _passwords(h.value for e in entries for h in e.request.headers
-                         if h.name.lower() in ("authorization", "proxy-authorization"))
+                         if h.name.lower() in _AUTH_HEADERS)
     out = []
     for i, e in enumerate(entries):
         headers = tuple((h.name, h.value) for h in e.request.headers)
-        out.append(_recorded(
+        rec = _recorded(
             source, i, e.request.method, e.request.url, headers, _har_request_body(e.request.postData),
             e.response.status, tuple((h.name, h.value) for h in e.response.headers),
-            _har_response_body(e.response.content), e.startedDateTime, secrets))
+            _har_response_body(e.response.content), e.startedDateTime, secrets)
+        if rec.principal is None and e.project_id:
+            rec = replace(rec, principal=e.project_id)
+        out.append(rec)
     return out
 
 
@@ -239,14 +247,14 @@ def _from_cassette(source: str, cassette: _Cassette) -> list[Recorded]:
     interactions = cassette.interactions
     flat = [(_flat(x.request.headers), _flat(x.response.headers)) for x in interactions]
     secrets = _passwords(v for req, _ in flat for n, v in req
-                         if n.lower() in ("authorization", "proxy-authorization"))
+                         if n.lower() in _AUTH_HEADERS)
     out = []
     for i, (x, (req_headers, resp_headers)) in enumerate(zip(interactions, flat, strict=True)):
         body = x.request.body
         out.append(_recorded(
             source, i, x.request.method, x.request.uri, req_headers,
-            None if body is None or body == b"" else _text(body, ()),
-            x.response.status.code, resp_headers, _text(x.response.body.string or "", resp_headers),
+            None if body is None or body == b"" else body_text(body, ()),
+            x.response.status.code, resp_headers, body_text(x.response.body.string or "", resp_headers),
             None, secrets))
     return out
 
@@ -257,7 +265,8 @@ def _flat(headers: Mapping[str, list[str] | str]) -> Headers:
                  for v in ([values] if isinstance(values, str) else values))
 
 
-def _text(body: str | bytes, headers: Headers) -> str:
+def body_text(body: str | bytes, headers: Headers) -> str:
+    """A body as text, decompressed when its headers say gzip or deflate (and it still is)."""
     if isinstance(body, str):
         return body
     encoding = next((v.lower() for n, v in headers if n.lower() == "content-encoding"), "")
@@ -308,6 +317,15 @@ def _principal(headers: Headers) -> str | None:
 def _safe_headers(headers: Headers, secrets: list[str]) -> Headers:
     return tuple((name, REDACTED if name.lower() in SECRET_HEADERS else scrub_text(value, secrets))
                  for name, value in headers)
+
+
+def recorded(source: str, entry: int, *, method: str, url: str, request_headers: Headers,
+             request_body: str | None, status: int, response_headers: Headers, response_body: str,
+             started: str | None) -> Recorded:
+    """One exchange seen live (the proxy), redacted exactly as :func:`load_traffic` redacts a file's."""
+    secrets = _passwords(v for n, v in request_headers if n.lower() in _AUTH_HEADERS)
+    return _recorded(source, entry, method, url, request_headers, request_body, status, response_headers,
+                     response_body, started, secrets)
 
 
 def _recorded(source: str, entry: int, method: str, url: str, request_headers: Headers,
