@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 import httpx
 
-from contracts.engine.client import NO_BODY, Client, Exchange
+from contracts.engine.client import NO_BODY, TRANSIENT_STATUSES, Client, Exchange
 from contracts.engine.config import Credentials, RunConfig, Target
 from contracts.engine.effort import EFFORTS
 from contracts.engine.session import Session
@@ -37,6 +37,7 @@ from contracts.engine.verdicts import Violation
 from contracts.spec import PATH, Spec
 
 from .. import generators as gen
+from .model import model_of
 from .stateless import documented_invalid
 
 __all__ = ["TRAFFIC_CLAUSES", "RecordedSession", "RequestClass", "classify", "request_body"]
@@ -169,6 +170,11 @@ class RecordedSession(Session):
         The monitors' findings are kept in ``self.monitor`` as in a run; their verdicts are returned too,
         for the clauses they spoke to.
         """
+        if ex.status in TRANSIENT_STATUSES:
+            # A run would have waited and retried; a recording cannot. Not an answer to judge, but the
+            # write may or may not have happened: the model re-learns from the next GET.
+            model_of(self).forget()
+            return []
         if rc.undocumented or not rc.judged:
             self._unjudged.add(id(ex))
         found = list(self._statuses(ex, rc))

@@ -13,6 +13,7 @@ ordering, never as a failure.
 from __future__ import annotations
 
 import shlex
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from contracts import __version__
 from contracts.catalogue import CATALOGUE
 from contracts.clauses._traffic import TRAFFIC_CLAUSES, RecordedSession, classify, request_body
 from contracts.document import Conformance, judge
-from contracts.engine.client import Exchange
+from contracts.engine.client import TRANSIENT_STATUSES, Exchange
 from contracts.engine.verdicts import Violation
 from contracts.recorded import Recorded
 from contracts.spec import PATH, load_spec
@@ -108,11 +109,14 @@ class Judge:
         why = None if is_endpoint(rec) else "other path"
         why = why or (None if rec.method in ("GET", "PUT") else "other method")
         why = why or (None if rec.status else "no answer")
+        why = why or ("transient" if rec.status in TRANSIENT_STATUSES else None)
+        principal = rec.principal or UNNAMED
+        if why == "transient":  # 429/502/503/504: the session lets its model forget, judges nothing
+            self._session(rec, principal).judge(exchange_of(rec, principal), classify(self.spec, "GET", None))
         if why is not None:
             self.not_judged[why] = self.not_judged.get(why, 0) + 1
             return Verdict(rec.where(), rec.method, rec.status, (), ())
         self.judged += 1
-        principal = rec.principal or UNNAMED
         session = self._session(rec, principal)
         ex = exchange_of(rec, principal)
         results = session.judge(ex, classify(self.spec, rec.method, ex.body))
@@ -224,7 +228,7 @@ def ordered(records: Sequence[Recorded]) -> list[tuple[Recorded, bool]]:
     if any(t is None for t in times):
         return [(r, True) for r in records]  # some stamped, some not: no order can be told
     known = [t for t in times if t is not None]
-    counts = {t: known.count(t) for t in known}
+    counts = Counter(known)
     stamped = sorted(zip(known, range(len(records)), records, strict=True), key=lambda x: (x[0], x[1]))
     return [(r, counts[t] > 1) for t, _, r in stamped]
 

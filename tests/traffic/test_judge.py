@@ -177,6 +177,20 @@ def test_other_paths_methods_and_missing_answers_are_counted_not_judged(tmp_path
     assert doc["exit_code"] == 3  # no exchange of the endpoint was judged
 
 
+def test_a_transient_answer_is_not_a_server_error_and_the_model_relearns(tmp_path: Path) -> None:
+    sent = {"default_encryption": "required"}
+    doc, verdicts = _judge(tmp_path, H.entry("GET", 200, H.profile()),
+                           H.entry("PUT", 503, "<html>busy</html>", sent=sent, content_type="text/html"),
+                           H.entry("GET", 200, H.profile(**sent)),  # it was applied after all: no alarm
+                           H.entry("GET", 429, "{}"))
+    assert _failing(verdicts) == [] and doc["traffic"]["not_judged"] == {"transient": 2}
+
+
+def test_a_recorded_500_is_a_server_error(tmp_path: Path) -> None:
+    _, verdicts = _judge(tmp_path, H.entry("GET", 500, {"error": "Internal Server Error"}))
+    assert _failing(verdicts) == ["SP-PROTO-004"]
+
+
 def test_the_judge_sends_no_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[str] = []
 
