@@ -66,6 +66,7 @@ class Recorded:
     response_body: str
     principal: str | None  #: the project ID a Basic Authorization header named, else None
     started: str | None  #: HAR startedDateTime (cassettes record none)
+    duration_ms: float | None = None  #: HAR ``time``: how long the exchange took (cassettes record none)
 
     def where(self) -> str:
         """How a report points at this exchange: ``file#entry``."""
@@ -114,6 +115,7 @@ class _HarResponse(_Loose):
 
 class _HarEntry(_Loose):
     startedDateTime: str | None = None
+    time: float | None = None
     request: _HarRequest
     response: _HarResponse
     project_id: str | None = Field(default=None, alias="_sip_contracts_project_id")  # PROJECT_FIELD
@@ -217,8 +219,8 @@ def _from_har(source: str, har: _Har) -> list[Recorded]:
             source, i, e.request.method, e.request.url, headers, _har_request_body(e.request.postData),
             e.response.status, tuple((h.name, h.value) for h in e.response.headers),
             _har_response_body(e.response.content), e.startedDateTime, secrets)
-        if rec.principal is None and e.project_id:
-            rec = replace(rec, principal=e.project_id)
+        rec = replace(rec, principal=rec.principal or e.project_id,
+                      duration_ms=e.time if e.time is not None and e.time >= 0 else None)
         out.append(rec)
     return out
 
@@ -321,11 +323,12 @@ def _safe_headers(headers: Headers, secrets: list[str]) -> Headers:
 
 def recorded(source: str, entry: int, *, method: str, url: str, request_headers: Headers,
              request_body: str | None, status: int, response_headers: Headers, response_body: str,
-             started: str | None) -> Recorded:
+             started: str | None, duration_ms: float | None = None) -> Recorded:
     """One exchange seen live (the proxy), redacted exactly as :func:`load_traffic` redacts a file's."""
     secrets = _passwords(v for n, v in request_headers if n.lower() in _AUTH_HEADERS)
-    return _recorded(source, entry, method, url, request_headers, request_body, status, response_headers,
-                     response_body, started, secrets)
+    rec = _recorded(source, entry, method, url, request_headers, request_body, status, response_headers,
+                    response_body, started, secrets)
+    return replace(rec, duration_ms=duration_ms)
 
 
 def _recorded(source: str, entry: int, method: str, url: str, request_headers: Headers,

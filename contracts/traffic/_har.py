@@ -38,7 +38,8 @@ def _entry(rec: Recorded) -> dict[str, Any]:
     if rec.request_body is not None:
         request["postData"] = {"mimeType": _media(rec.request_headers), "text": rec.request_body}
     entry: dict[str, Any] = {
-        "startedDateTime": rec.started, "time": 0, "request": request,
+        "startedDateTime": rec.started, "time": rec.duration_ms if rec.duration_ms is not None else -1,
+        "request": request,
         "response": {"status": rec.status, "statusText": "", "httpVersion": "HTTP/1.1", "cookies": [],
                      "headers": _headers(rec.response_headers),
                      "content": {"size": len(rec.response_body.encode()),

@@ -6,17 +6,16 @@ sequence, i.e. per file and project ID, so that each project's model of the prof
 answer in that file (two files are two recordings, never one sequence). Cassettes have no timestamps: their
 order is the file's, the order vcrpy recorded the answers in. HAR entries are taken in ``startedDateTime``
 order; a violation of the model at an exchange whose place in the sequence is not settled (another one of
-that sequence started at the same time, or some of them carry no timestamp) is reported as an ambiguous
-ordering, never as a failure.
+that sequence started at the same time or while it was under way, by the entries' ``time``, or some of
+them carry no timestamp) is reported as an ambiguous ordering, never as a failure.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -228,9 +227,25 @@ def ordered(records: Sequence[Recorded]) -> list[tuple[Recorded, bool]]:
     if any(t is None for t in times):
         return [(r, True) for r in records]  # some stamped, some not: no order can be told
     known = [t for t in times if t is not None]
-    counts = Counter(known)
     stamped = sorted(zip(known, range(len(records)), records, strict=True), key=lambda x: (x[0], x[1]))
-    return [(r, counts[t] > 1) for t, _, r in stamped]
+    return list(zip([r for _, _, r in stamped], _overlaps(stamped), strict=True))
+
+
+def _overlaps(stamped: Sequence[tuple[datetime, int, Recorded]]) -> list[bool]:
+    """Which exchanges (sorted by start) started together with another, or while another was under way
+    (HAR ``time``): the service may have handled them in either order."""
+    unsettled = [False] * len(stamped)
+    latest_end: datetime | None = None
+    latest = -1
+    for i, (start, _, rec) in enumerate(stamped):
+        if i and start == stamped[i - 1][0]:
+            unsettled[i] = unsettled[i - 1] = True
+        if latest_end is not None and start < latest_end:
+            unsettled[i] = unsettled[latest] = True
+        end = start + timedelta(milliseconds=rec.duration_ms or 0)
+        if latest_end is None or end > latest_end:
+            latest_end, latest = end, i
+    return unsettled
 
 
 def sequences(records: Iterable[Recorded]) -> list[list[Recorded]]:

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import signal
 import socket
+import time
 from collections.abc import Callable, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +70,9 @@ class Proxy:
         for name in list(self._client.headers):  # httpx's defaults would be added to what the app sent
             del self._client.headers[name]
         self._lock = asyncio.Lock()
+        #: exchanges under way: id -> (whose credentials, whether another of the same ran meanwhile)
+        self._active: dict[int, list[Any]] = {}
+        self._ids = itertools.count()
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -80,7 +85,7 @@ class Proxy:
             return
         if scope["type"] != "http":
             return
-        started = _now()
+        started, clock = _now(), time.monotonic()
         body = await _read_body(receive)
         if body is None:
             await _answer(send, 413, [(b"content-type", b"application/json")],
@@ -92,15 +97,16 @@ class Proxy:
             url += "?" + bytes(scope["query_string"]).decode("latin-1")
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]
                    if k.decode("latin-1").lower() not in HOP_BY_HOP]
+        key = self._begin(headers)
         try:
             status, answer_headers, raw = await self._forward(method, url, headers, body)
         except httpx.HTTPError as exc:
-            await self._note(started, method, url, headers, body, 0, [], b"")
+            await self._note(key, (started, clock), method, url, headers, body, 0, [], b"")
             await _answer(send, 502, [(b"content-type", b"application/json")],
                           b'{"error": "sip-contracts proxy: no answer from the upstream (%s)"}'
                           % type(exc).__name__.encode())
             return
-        await self._note(started, method, url, headers, body, status, answer_headers, raw)
+        await self._note(key, (started, clock), method, url, headers, body, status, answer_headers, raw)
         await _answer(send, status, [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer_headers],
                       raw)
 
@@ -116,16 +122,31 @@ class Proxy:
                 if k.decode("latin-1").lower() not in HOP_BY_HOP]
         return response.status_code, kept, raw
 
-    async def _note(self, started: str, method: str, url: str, headers: list[tuple[str, str]], body: bytes,
-                    status: int, answer_headers: list[tuple[str, str]], raw: bytes) -> None:
+    def _begin(self, headers: list[tuple[str, str]]) -> int:
+        """Note an exchange under way; exchanges of the same credentials that overlap have no settled
+        order (the same rule check-traffic applies to the HAR's start times and durations)."""
+        who = next((v for k, v in headers if k.lower() == "authorization"), None)
+        key = next(self._ids)
+        overlapping = [entry for entry in self._active.values() if entry[0] == who]
+        for entry in overlapping:
+            entry[1] = True
+        self._active[key] = [who, bool(overlapping)]
+        return key
+
+    async def _note(self, key: int, when: tuple[str, float], method: str, url: str,
+                    headers: list[tuple[str, str]], body: bytes, status: int,
+                    answer_headers: list[tuple[str, str]], raw: bytes) -> None:
+        started, clock = when
         async with self._lock:  # one sequence: judged in the order the answers came back
+            overlapped = bool(self._active.pop(key)[1])
             rec = recorded(self.source, len(self.records), method=method, url=url,
                            request_headers=tuple(headers),
                            request_body=body.decode("utf-8", "replace") if body else None,
                            status=status, response_headers=tuple(answer_headers),
-                           response_body=body_text(raw, tuple(answer_headers)), started=started)
+                           response_body=body_text(raw, tuple(answer_headers)), started=started,
+                           duration_ms=round((time.monotonic() - clock) * 1000, 3))
             self.records.append(rec)
-            verdict = self.judge.add(rec)
+            verdict = self.judge.add(rec, ambiguous=overlapped)
             self.verdicts.append(verdict)
         self.say(line(verdict, rec))
 

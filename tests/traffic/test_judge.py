@@ -150,6 +150,19 @@ def test_some_entries_without_a_timestamp_leave_the_order_open(tmp_path: Path) -
     assert doc.verdict == "inconclusive" and doc.traffic is not None and doc.traffic.ambiguous
 
 
+def test_an_exchange_started_while_a_write_was_under_way_has_no_settled_order(tmp_path: Path) -> None:
+    sent = {"default_encryption": "required"}
+    put = H.entry("PUT", 201, H.profile(**sent), sent=sent, started="2026-12-04T18:00:30.000Z")
+    put["time"] = 250.0  # still under way when the GET started, 100 ms later
+    doc, verdicts = _judge(tmp_path, H.entry("GET", 200, H.profile()), put,
+                           H.entry("GET", 200, H.profile(), started="2026-12-04T18:00:30.100Z"))
+    assert verdicts["SP-STATE-005"] == "inconclusive" and doc["traffic"]["ambiguous"]
+    put["time"] = 50.0  # done before the GET: the GET is stale
+    _, verdicts = _judge(tmp_path, H.entry("GET", 200, H.profile()), put,
+                         H.entry("GET", 200, H.profile(), started="2026-12-04T18:00:30.100Z"))
+    assert verdicts["SP-STATE-005"] == "fail"
+
+
 def test_equal_timestamps_that_agree_are_fine(tmp_path: Path) -> None:
     same = "2026-12-04T18:00:05.000Z"
     _, verdicts = _judge(tmp_path, H.entry("GET", 200, H.profile(), started=same),

@@ -74,6 +74,41 @@ def test_a_request_is_forwarded_unchanged_and_judged(tmp_path: Path) -> None:
     assert H.TOKEN not in repr(proxy.records) + "".join(lines)
 
 
+def test_overlapping_exchanges_of_one_project_have_no_settled_order(tmp_path: Path) -> None:
+    release, state = asyncio.Event(), {"default_encryption": "optional"}
+
+    async def slow_put_fast_get(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        await receive()
+        if scope["method"] == "PUT":
+            state["default_encryption"] = "required"  # stored at once, answered late: the GET in between
+            await release.wait()  # already sees it and is answered first
+        answer = json.dumps(H.profile(**state)).encode()
+        await send({"type": "http.response.start", "status": 201 if scope["method"] == "PUT" else 200,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": answer})
+
+    lines: list[str] = []
+    proxy = Proxy("https://example.signalwire.com", har_path=tmp_path / "t.har", say=lines.append,
+                  transport=httpx.ASGITransport(app=slow_put_fast_get))
+
+    async def go() -> None:
+        auth = {"Authorization": H.basic()}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=proxy), base_url="http://p") as c:
+            await c.get(PATH, headers=auth)  # seeds the model: optional
+            put = asyncio.create_task(c.put(PATH, json={"default_encryption": "required"}, headers=auth))
+            await asyncio.sleep(0.05)
+            await c.get(PATH, headers=auth)
+            release.set()  # only now may the PUT be answered
+            await put
+        await proxy.aclose()
+
+    asyncio.run(go())
+    # in the order the answers came: the first GET, the GET that saw the PUT, the PUT
+    seen = [(v.method, v.ambiguous) for v in proxy.verdicts]
+    assert seen == [("GET", False), ("GET", True), ("PUT", False)]
+    assert [line.split(maxsplit=4)[-1] for line in lines] == ["ok", "ambiguous order", "ok"]
+
+
 def test_an_unreachable_upstream_is_a_502_and_not_judged(tmp_path: Path) -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
