@@ -55,11 +55,12 @@ _FIELD_CLAUSES: Mapping[str, tuple[str | None, str, str]] = {
 }
 #: RunConfig wants a report directory; a recorded session never writes one.
 _NOWHERE = Path(os.devnull)
-_MONITORS = ("SP-PROTO-004", "SP-PROTO-007", "SP-ID-001", "SP-STATE-005")
-#: Every clause recorded traffic can speak to, in the order a report lists them.
+#: Every clause recorded traffic can speak to: the statuses and bodies per method, the 401 bodies, the
+#: field clauses above, and the four monitors (SP-PROTO-004/007, SP-ID-001, SP-STATE-005).
 TRAFFIC_CLAUSES: tuple[str, ...] = (
-    "SP-PROTO-001", "SP-PROTO-002", "SP-PROTO-003", *_MONITORS[:2], "SP-AUTH-001", "SP-AUTH-002",
-    *sorted({c for row in _FIELD_CLAUSES.values() for c in row if c}), "SP-ID-001", "SP-STATE-005",
+    "SP-PROTO-001", "SP-PROTO-002", "SP-PROTO-003", "SP-PROTO-004", "SP-PROTO-007", "SP-AUTH-001",
+    "SP-AUTH-002", *sorted({c for row in _FIELD_CLAUSES.values() for c in row if c}), "SP-ID-001",
+    "SP-STATE-005",
 )
 
 
@@ -152,7 +153,8 @@ class RecordedSession(Session):
         self.watchers = watchers
         self.observed_ids = observed_ids
         self._open: set[str] = set()  #: fields holding a value the docs do not describe (accepted)
-        self._unjudged: set[int] = set()  #: exchanges whose request carried an undocumented point
+        self._open_request: Exchange | None = None  #: the exchange being judged, if its request has an
+        #: undocumented point (the monitors ask documented_traffic about it while it is judged)
 
     def close(self) -> None:
         self.client.close()
@@ -160,7 +162,7 @@ class RecordedSession(Session):
     def documented_traffic(self, ex: Exchange) -> bool:
         """A recorded answer is judged like a documented clause's when its request and the profile it
         reports on hold nothing the docs leave open."""
-        if id(ex) in self._unjudged or self._open or not ex.url.split("?", 1)[0].endswith(PATH):
+        if ex is self._open_request or self._open or not ex.url.split("?", 1)[0].endswith(PATH):
             return False
         return ex.method in ("GET", "PUT") and ex.status in self.spec.documented_statuses(ex.method)
 
@@ -175,8 +177,7 @@ class RecordedSession(Session):
             # write may or may not have happened: the model re-learns from the next GET.
             model_of(self).forget()
             return []
-        if rc.undocumented or not rc.judged:
-            self._unjudged.add(id(ex))
+        self._open_request = ex if rc.undocumented or not rc.judged else None
         found = list(self._statuses(ex, rc))
         before = {cid: len(self.monitor.seen.get(cid, [])) for cid, _ in self.watchers}
         applies = {"SP-PROTO-004": True, "SP-PROTO-007": self.documented_traffic(ex),

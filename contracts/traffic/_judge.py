@@ -44,7 +44,8 @@ def exchange_of(rec: Recorded, principal: str) -> Exchange:
     """The suite's exchange type for a recorded one (credential values are already redacted)."""
     has_auth = any(name.lower() == "authorization" for name, _ in rec.request_headers)
     return Exchange(
-        method=rec.method, url=rec.url, headers=dict(rec.request_headers),
+        method=rec.method, url=rec.url,
+        headers={name: value for name, value in rec.request_headers if not name.startswith(":")},  # HTTP/2
         body=request_body(rec.request_body),
         auth_ref=_AUTH_REF if has_auth and rec.principal else "", status=rec.status,
         response_headers={name.lower(): value for name, value in rec.response_headers},

@@ -204,6 +204,15 @@ def test_a_recorded_500_is_a_server_error(tmp_path: Path) -> None:
     assert _failing(verdicts) == ["SP-PROTO-004"]
 
 
+def test_a_devtools_http2_har_is_judged_like_any_other(tmp_path: Path) -> None:
+    entry = H.entry("GET", 200, H.profile(), extra_headers=((":authority", "example.signalwire.com"),
+                                                            (":method", "GET")))
+    entry.update({"_initiator": {"type": "script"}, "_priority": "High", "time": 84.2, "cache": {}})
+    entry["response"]["httpVersion"] = "h2"
+    doc, verdicts = _judge(tmp_path, entry)
+    assert verdicts["SP-PROTO-001"] == "pass" and doc["exit_code"] == 0
+
+
 def test_the_judge_sends_no_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[str] = []
 

@@ -32,9 +32,11 @@ class _Upstream:
 
     def __init__(self) -> None:
         self.seen: dict[str, Any] = {}
+        self.calls = 0
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         message = await receive()
+        self.calls += 1
         self.seen = {"method": scope["method"], "path": scope["path"], "query": scope["query_string"],
                      "headers": [(k.decode(), v.decode()) for k, v in scope["headers"]],
                      "body": message.get("body", b"")}
@@ -62,6 +64,7 @@ def test_a_request_is_forwarded_unchanged_and_judged(tmp_path: Path) -> None:
     answer = _through(proxy, "PUT", PATH + "?trace=1", content=body,
                       headers={"Authorization": H.basic(), "X-App": "portal", "Connection": "keep-alive"})
     seen = upstream.seen
+    assert upstream.calls == 1  # the forwarded request only: judging sends nothing of its own
     headers = dict(seen["headers"])
     assert (seen["method"], seen["path"], seen["query"], seen["body"]) == ("PUT", PATH, b"trace=1", body)
     assert headers["authorization"] == H.basic() and headers["x-app"] == "portal"
