@@ -12,6 +12,7 @@ them carry no timestamp) is reported as an ambiguous ordering, never as a failur
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +111,7 @@ class Judge:
         why = why or (None if rec.method in ("GET", "PUT") else "other method")
         why = why or (None if rec.status else "no answer")
         why = why or ("transient" if rec.status in TRANSIENT_STATUSES else None)
+        why = why or ("compressed body" if _still_compressed(rec) else None)
         principal = rec.principal or UNNAMED
         if why == "transient":  # 429/502/503/504: the session lets its model forget, judges nothing
             self._session(rec, principal).judge(exchange_of(rec, principal), classify(self.spec, "GET", None))
@@ -199,6 +201,19 @@ class Judge:
                 "source": clause.source, "where": clause.where, "check": clause.check_name,
                 "verdict": verdict, "reason": reason, "requests": 0, "failures": row.failures,
                 "waiver": None}
+
+
+def _still_compressed(rec: Recorded) -> bool:
+    """A body recorded as sent on the wire in an encoding nobody decoded (the proxy forwards brotli as
+    is): not the service's fault, not a body to judge. HAR tools and vcrpy store JSON decoded."""
+    encoding = next((v for n, v in rec.response_headers if n.lower() == "content-encoding"), "identity")
+    if encoding.strip().lower() in ("", "identity") or not rec.response_body:
+        return False
+    try:
+        json.loads(rec.response_body)
+    except ValueError:
+        return True
+    return False
 
 
 def _in_catalogue_order(ids: Iterable[str]) -> list[str]:

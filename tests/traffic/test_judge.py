@@ -213,6 +213,15 @@ def test_a_devtools_http2_har_is_judged_like_any_other(tmp_path: Path) -> None:
     assert verdicts["SP-PROTO-001"] == "pass" and doc["exit_code"] == 0
 
 
+def test_a_body_left_in_an_undecoded_encoding_is_not_judged(tmp_path: Path) -> None:
+    entry = H.entry("GET", 200, "\x1b\x05binary")
+    entry["response"]["headers"].append({"name": "Content-Encoding", "value": "br"})
+    decoded = H.entry("GET", 200, H.profile())
+    decoded["response"]["headers"].append({"name": "Content-Encoding", "value": "br"})  # devtools decodes
+    doc, verdicts = _judge(tmp_path, entry, decoded)
+    assert doc["traffic"]["not_judged"] == {"compressed body": 1} and verdicts["SP-PROTO-007"] == "pass"
+
+
 def test_the_judge_sends_no_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[str] = []
 

@@ -131,8 +131,9 @@ def _proxy(report_dir: Path, upstream: str, *extra: str) -> subprocess.Popen[str
 
 
 @pytest.mark.http
-def test_between_a_client_and_the_mock_sigterm_writes_reports_and_a_har_without_the_token(
-        tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_between_a_client_and_the_mock_a_signal_writes_reports_and_a_har_without_the_token(
+        tmp_path: Path, stop: signal.Signals) -> None:
     from contracts.mock import MockConfig, MockSpace, serving
 
     primary = MOCK_PROJECTS[0]
@@ -147,7 +148,7 @@ def test_between_a_client_and_the_mock_sigterm_writes_reports_and_a_har_without_
                                 headers={"Authorization": H.basic(primary.project_id, H.TOKEN)})
             lines = [proc.stdout.readline().strip(), proc.stdout.readline().strip()]
         finally:
-            proc.send_signal(signal.SIGTERM)
+            proc.send_signal(stop)
             out, err = proc.communicate(timeout=30)
     assert (ok.status_code, refused.status_code) == (200, 401)  # the credentials reached the mock as sent
     assert lines[0].endswith("#0 GET /api/relay/rest/sip_profile 200 ok")
