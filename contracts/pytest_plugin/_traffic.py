@@ -5,7 +5,8 @@ A user's own tests, run with ``pytest-recording`` (``@pytest.mark.vcr``), leave 
 reads the cassettes of every collected test that carries the ``vcr`` marker, plus any ``--sip-traffic-path``
 (a cassette, a HAR file or a folder of them), judges them like ``sip-contracts check-traffic``, writes the
 four reports to ``--sip-report-dir`` and fails the session (exit 1) on a violation or an unreadable file.
-Nothing is sent: the judge has no client that could.
+Nothing is sent: the judge has no client that could. Under pytest-xdist the controlling process sees no
+collected test, so the cassettes are named with ``--sip-traffic-path`` there.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def add_options(parser: pytest.Parser) -> None:
                     help="at the end of the session, judge the VCR.py cassettes of the tests marked vcr "
                     "(pytest-recording) like `sip-contracts check-traffic`; a violation fails the session")
     group.addoption("--sip-traffic-path", action="append", default=[], metavar="PATH",
-                    help="with --sip-check-traffic: also judge this cassette, HAR file or folder of them")
+                    help="with --sip-check-traffic: also judge this cassette, HAR file or folder of them "
+                    "(under -n/xdist: the only way to name them)")
 
 
 def configure_traffic(config: pytest.Config) -> None:
