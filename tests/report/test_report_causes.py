@@ -155,3 +155,27 @@ def test_waived_drift_is_not_a_finding() -> None:
     doc["baseline"] = {"observations": {"changed": [
         {"id": "O", "before": {"status": 201}, "after": {"status": 200}, "waived": True}]}}
     assert root_causes(doc) == []
+
+
+def test_a_cause_of_recorded_traffic_names_its_first_entry_in_file_order() -> None:
+    from . import _factory as F
+
+    def at(where: str, expected: str = "status 422") -> dict[str, Any]:
+        return {**F.failure(expected=expected), "recorded": where}
+
+    doc = F.doc(verdicts={"SP-CODEC-003": "fail", "SP-PROTO-007": "fail"})
+    for clause in doc["clauses"]:
+        if clause["id"] == "SP-CODEC-003":
+            clause["failures"] = [at("app.har#10"), at("app.har#2")]
+        elif clause["id"] == "SP-PROTO-007":
+            clause["failures"] = [at("app.har#2", "components/schemas/SipProfile")]
+    [cause] = root_causes(doc)
+    assert cause["entries"] == ["app.har#2", "app.har#10"]  # numerically, each once
+    assert cause["summary"] == "PUT answers 201 instead of 422 (first at app.har#2; 1 more entry)"
+
+
+def test_a_cause_of_a_run_names_no_entry() -> None:
+    from . import _factory as F
+
+    [cause] = root_causes(F.doc(verdicts={"SP-CODEC-003": "fail"}))
+    assert "entries" not in cause and "first at" not in cause["summary"]
