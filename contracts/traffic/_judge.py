@@ -92,6 +92,10 @@ class Judge:
         self._observed = frozenset(c.id for c in CATALOGUE if not c.documented)
         self._sessions: dict[tuple[str, str], RecordedSession] = {}
         self._clauses = {cid: _Clause() for cid in TRAFFIC_CLAUSES}
+        #: per sequence, (method, request body, status) of every exchange judged, in order
+        self._history: dict[tuple[str, str], list[tuple[str, str | None, int]]] = {}
+        #: 5xx answers: (sequence, place in it, the failure); settled when the document is made
+        self._server_errors: list[tuple[tuple[str, str], int, dict[str, Any]]] = []
         self.files: list[str] = []
         self.exchanges = 0
         self.judged = 0
@@ -122,7 +126,9 @@ class Judge:
         session = self._session(rec, principal)
         ex = exchange_of(rec, principal)
         results = session.judge(ex, classify(self.spec, rec.method, ex.body))
-        return self._record(rec, results, ambiguous)
+        history = self._history.setdefault((rec.source, principal), [])
+        history.append((rec.method, rec.request_body, rec.status))
+        return self._record(rec, results, ambiguous, ((rec.source, principal), len(history) - 1))
 
     def _session(self, rec: Recorded, principal: str) -> RecordedSession:
         key = (rec.source, principal)
@@ -135,8 +141,8 @@ class Judge:
                 space_name=space, watchers=self._watchers, observed_ids=self._observed)
         return self._sessions[key]
 
-    def _record(self, rec: Recorded, results: Sequence[tuple[str, Violation | None]],
-                ambiguous: bool) -> Verdict:
+    def _record(self, rec: Recorded, results: Sequence[tuple[str, Violation | None]], ambiguous: bool,
+                place: tuple[tuple[str, str], int]) -> Verdict:
         violations = []
         unsettled = False
         for cid, violation in results:
@@ -150,18 +156,40 @@ class Judge:
                 row.ambiguous.append(note)
                 self.ambiguous.append(note)
                 continue
-            row.failed += 1
             message = f"{rec.where()}: {violation.message}"
             violations.append((cid, message))
+            failure = violation.as_dict(0)
+            failure.pop("seed", None)
+            failure = {**failure, "message": message, "recorded": rec.where()}
+            if cid == "SP-PROTO-004":
+                self._server_errors.append((*place, failure))  # unless the same request later succeeds
+                continue
+            row.failed += 1
             if len(row.failures) < MAX_FAILURES:
-                failure = violation.as_dict(0)
-                failure.pop("seed", None)
-                row.failures.append({**failure, "message": message, "recorded": rec.where()})
+                row.failures.append(failure)
         return Verdict(rec.where(), rec.method, rec.status, tuple(cid for cid, _ in results),
                        tuple(violations), unsettled)
 
+    def _settle_server_errors(self) -> int:
+        """A run replays a lone 500 and reports only one that repeats; a recording cannot replay, but a
+        5xx followed in its sequence by the same request (method and body) answered without one was a
+        passing fault: counted as flakiness, never a violation. Returns how many recovered."""
+        row = self._clauses["SP-PROTO-004"]
+        row.failed, row.failures, recovered = 0, [], 0
+        for key, at, failure in self._server_errors:
+            method, body, _ = self._history[key][at]
+            if any(m == method and b == body and s < 500 for m, b, s in self._history[key][at + 1:]):
+                recovered += 1
+                continue
+            row.failed += 1
+            if len(row.failures) < MAX_FAILURES:
+                row.failures.append(failure)
+        return recovered
+
     def document(self, *, command: str, started_at: str) -> Conformance:
         """The run document of everything judged so far (before ``report.finish``)."""
+        recovered = self._settle_server_errors()
+        flaky = [{"kind": "500-recovered", "count": recovered, "recovered": True}] if recovered else []
         hosts = sorted({s.target.host for s in self._sessions.values()})
         data: dict[str, Any] = {
             "schema_version": "1",
@@ -173,7 +201,7 @@ class Judge:
             "requests": {"total": 0, "by_method": {}, "retries": 0},
             "clauses": [self._row(cid) for cid in _in_catalogue_order(TRAFFIC_CLAUSES)],
             "observations": [],
-            "flakiness": [],
+            "flakiness": flaky,
             "restore": {"status": "not-needed", "projects": [],
                         "detail": "recorded traffic: nothing was sent"},
             "baseline": None,

@@ -200,8 +200,18 @@ def test_a_transient_answer_is_not_a_server_error_and_the_model_relearns(tmp_pat
 
 
 def test_a_recorded_500_is_a_server_error(tmp_path: Path) -> None:
-    _, verdicts = _judge(tmp_path, H.entry("GET", 500, {"error": "Internal Server Error"}))
+    ciphers = {"default_ciphers": ["AES_CM_128_HMAC_SHA1_80"]}  # another request: no sign of a retry
+    _, verdicts = _judge(tmp_path, H.entry("GET", 500, {"error": "Internal Server Error"}),
+                         H.entry("PUT", 201, H.profile(), sent=ciphers))
     assert _failing(verdicts) == ["SP-PROTO-004"]
+
+
+def test_a_500_the_same_request_then_got_past_is_flakiness_not_a_violation(tmp_path: Path) -> None:
+    sent = {"default_encryption": "required"}
+    doc, verdicts = _judge(tmp_path, H.entry("PUT", 500, {"error": "Internal Server Error"}, sent=sent),
+                           H.entry("PUT", 201, H.profile(**sent), sent=sent))
+    assert _failing(verdicts) == [] and verdicts["SP-PROTO-004"] == "pass"
+    assert doc["flakiness"] == [{"kind": "500-recovered", "count": 1, "recovered": True}]
 
 
 def test_a_devtools_http2_har_is_judged_like_any_other(tmp_path: Path) -> None:
