@@ -127,6 +127,21 @@ def build_parser() -> argparse.ArgumentParser:
                       "(default ~/.cache/sip-contracts)")
     docs.add_argument("--json", action="store_true", help="machine-readable output")
 
+    check = sub.add_parser("check-traffic", help="judge recorded exchanges (HAR 1.2 files, VCR.py cassettes) "
+                           "of your own application with every check that needs no request; sends none")
+    check.add_argument("files", nargs="+", metavar="FILE", help="a .har file or a VCR.py cassette (.yaml)")
+    check.add_argument("--report-dir", default="reports", help="where the reports go (default: reports/)")
+
+    proxy = sub.add_parser("proxy", help="a validating proxy on loopback: forwards each request unchanged to "
+                           "--upstream, judges each exchange; SIGINT/SIGTERM writes the reports and a HAR")
+    proxy.add_argument("--upstream", required=True, metavar="URL",
+                       help="the API's base URL (https; plain http only to a loopback host)")
+    proxy.add_argument("--listen", default="127.0.0.1:8081", metavar="HOST:PORT",
+                       help="loopback address to serve on (default 127.0.0.1:8081; port 0: a free one)")
+    proxy.add_argument("--report-dir", default="reports", help="where the reports and traffic.har go")
+    proxy.add_argument("--stop-after", type=_float, metavar="S",
+                       help="stop by itself after S seconds (bounded runs), as on SIGTERM")
+
     mutants = sub.add_parser("mutants", help="list the mock's mutants or run the kill matrix")
     mutants.add_argument("--list", action="store_true")
     mutants.add_argument("--profile", default="quick")
@@ -147,7 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler = {"run": cmd_run, "mock": cmd_mock, "clauses": cmd_clauses, "report": cmd_report,
                    "restore": cmd_restore, "mutants": cmd_mutants, "schema": cmd_schema,
-                   "merge": cmd_merge, "docs-diff": cmd_docs_diff}[args.command]
+                   "merge": cmd_merge, "docs-diff": cmd_docs_diff, "check-traffic": cmd_check_traffic,
+                   "proxy": cmd_proxy}[args.command]
         return handler(args)
     except ConfigError as exc:
         from contracts.redact import scrub_text
@@ -451,6 +467,51 @@ def cmd_docs_diff(args: argparse.Namespace) -> int:
     else:
         print(render_text(result), file=sys.stderr if result.exit_code in (2, 3) else sys.stdout)
     return result.exit_code
+
+
+def cmd_check_traffic(args: argparse.Namespace) -> int:
+    from .recorded import TrafficFileError
+    from .traffic import check_traffic
+
+    report_dir = Path(args.report_dir)
+    _check_report_dir(report_dir)
+    try:
+        return check_traffic(args.files, report_dir=report_dir)
+    except TrafficFileError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _listen(value: str) -> tuple[str, int]:
+    from urllib.parse import urlsplit
+
+    from .env import is_loopback_host
+
+    try:
+        parts = urlsplit(f"//{value}")
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        host, port = "", None
+    if port is None or not host:
+        raise ConfigError(f"--listen {value}: expected HOST:PORT, e.g. 127.0.0.1:8081")
+    if not is_loopback_host(host):
+        raise ConfigError(f"--listen {value}: the proxy serves on loopback only (127.0.0.1, ::1, localhost)")
+    return host, port
+
+
+def cmd_proxy(args: argparse.Namespace) -> int:
+    from .env import check_url
+    from .traffic import run_proxy
+
+    upstream = check_url(args.upstream, "--upstream")
+    host, port = _listen(args.listen)
+    if args.stop_after is not None and args.stop_after <= 0:
+        raise ConfigError("--stop-after must be a positive number of seconds")
+    report_dir = Path(args.report_dir)
+    _check_report_dir(report_dir)
+    try:
+        return run_proxy(upstream, host=host, port=port, report_dir=report_dir, stop_after_s=args.stop_after)
+    except OSError as exc:  # the socket could not be bound: the user's choice of port
+        raise ConfigError(f"--listen {args.listen}: cannot listen there ({exc.strerror or exc})") from None
 
 
 def cmd_mutants(args: argparse.Namespace) -> int:

@@ -23,7 +23,8 @@ from contracts.outcomes import EXIT_FOR_VERDICT, ClauseVerdict, ExitCode, RunVer
 
 __all__ = [
     "SCHEMA_VERSION", "BaselineComparison", "Clause", "Conformance", "Documentation", "Drift", "Failure",
-    "Health", "HttpRequest", "HttpResponse", "MutantRow", "Observation", "RootCause", "Waivers", "drift",
+    "Health", "HttpRequest", "HttpResponse", "MutantRow", "Observation", "RootCause", "Traffic", "Waivers",
+    "drift",
     "json_schema", "judge", "live_regressions", "recount", "restore_failed", "unwaived_drift",
 ]
 
@@ -141,6 +142,8 @@ class Failure(_Part):
     seed: int | None = None
     example: str | None = None
     """the minimal example, as text"""
+    recorded: str | None = None
+    """`file#entry` of the recorded exchange judged (`check-traffic`, `proxy`): the entry is 0-based"""
 
 
 class WaiverRef(_Part):
@@ -378,6 +381,24 @@ class RootCause(_Part):
     """one line"""
     clauses: list[str] = []
     observations: list[str] = []
+    entries: list[str] = []
+    """recorded traffic: the `file#entry` of every exchange it explains, in file order"""
+
+
+class Traffic(_Part):
+    """Recorded exchanges judged by `check-traffic` or the proxy (the suite itself sent no request)."""
+
+    files: list[str] = []
+    exchanges: Count = 0
+    """every exchange the files hold"""
+    judged: Count = 0
+    """GET and PUT exchanges of the endpoint with an answer"""
+    not_judged: dict[str, Count] = {}
+    """why -> how many: `other path`, `other method`, `no answer`"""
+    projects: list[str] = []
+    """one recorded sequence per file and project ID (`file: project`), each with its own model"""
+    ambiguous: list[str] = []
+    """orderings that could not be settled (equal or missing timestamps with conflicting answers)"""
 
 
 class TargetRow(_Part):
@@ -435,6 +456,8 @@ class Conformance(_Part):
     """only with `run --docs-upstream`"""
     root_causes: list[RootCause] = []
     """failures and drift grouped by the one change that explains them"""
+    traffic: Traffic | None = None
+    """only for `check-traffic` and the proxy: what was judged"""
     targets: list[TargetRow] | None = None
     """a merged report (`sip-contracts merge`): one row per run; clause and observation IDs are then
     prefixed with the run's name (`staging-eu/SP-CODEC-003`)"""

@@ -356,6 +356,28 @@ def _merge_values(groups: dict[Key, list[_Finding]], support: dict[Key, int]) ->
     return {key: members for key, members, _ in merged}
 
 
+def _entry_key(where: str) -> tuple[str, int]:
+    source, _, entry = where.rpartition("#")
+    return (source, int(entry)) if entry.isdigit() else (where, -1)
+
+
+def _entries(doc: Mapping[str, Any], members: list[_Finding]) -> list[str]:
+    """Recorded traffic (``check-traffic``, the proxy): the ``file#entry`` of every exchange the cause's
+    failures were seen on, in file order."""
+    ids = {f.id for f in members if f.kind == "clause"}
+    seen = {str(f["recorded"]) for c in doc.get("clauses") or [] if c.get("id") in ids
+            for f in c.get("failures") or [] if f.get("recorded")}
+    return sorted(seen, key=_entry_key)
+
+
+def _at(entries: list[str]) -> str:
+    if not entries:
+        return ""
+    more = len(entries) - 1
+    return f" (first at {entries[0]}" + (f"; {more} more {'entry' if more == 1 else 'entries'})" if more
+                                         else ")")
+
+
 def root_causes(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The document's root causes, most explaining first: ``id``, ``summary``, ``clauses``, ``observations``.
 
@@ -366,10 +388,14 @@ def root_causes(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     out: list[dict[str, Any]] = []
     for n, (key, members) in enumerate(ordered, 1):
-        out.append({
+        entries = _entries(doc, members)
+        cause: dict[str, Any] = {
             "id": f"RC{n}",
-            "summary": _summary(key, members),
+            "summary": _summary(key, members) + _at(entries),
             "clauses": [f.id for f in members if f.kind == "clause"],
             "observations": [f.id for f in members if f.kind == "observation"],
-        })
+        }
+        if entries:
+            cause["entries"] = entries
+        out.append(cause)
     return out

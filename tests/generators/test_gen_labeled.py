@@ -22,6 +22,7 @@ PUBLIC_API = {
     "invalid_items",
     "invalid_send_as_types",
     "invalid_types",
+    "is_conservative_label",
     "is_valid_e164",
     "mixed_invalid_bodies",
     "owned_numbers_from_env",

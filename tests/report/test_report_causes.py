@@ -241,3 +241,28 @@ def test_latency_drift_of_one_operation_is_one_cause() -> None:
     [cause] = root_causes(doc)
     assert cause["observations"] == ["OBS-LATENCY-PUT", "OBS-LATENCY-PUT-422"]
     assert cause["summary"].startswith("PUT answers became markedly slower than GETs")
+
+
+def test_a_cause_of_recorded_traffic_names_its_first_entry_in_file_order() -> None:
+    from . import _factory as F
+
+    def at(where: str, expected: str = "status 422") -> dict[str, Any]:
+        return {**F.failure(expected=expected), "recorded": where}
+
+    doc = F.doc(verdicts={"SP-CODEC-003": "fail", "SP-PROTO-007": "fail"})
+    for clause in doc["clauses"]:
+        if clause["id"] == "SP-CODEC-003":
+            clause["failures"] = [at("app.har#10"), at("app.har#2")]
+        elif clause["id"] == "SP-PROTO-007":
+            clause["failures"] = [at("app.har#2", "components/schemas/SipProfile")]
+    [cause] = root_causes(doc)
+    assert cause["entries"] == ["app.har#2", "app.har#10"]  # numerically, each once
+    assert cause["summary"] == ('default_codecs "G729" is accepted where a 422 was expected, and answered '
+                                "back (first at app.har#2; 1 more entry)")
+
+
+def test_a_cause_of_a_run_names_no_entry() -> None:
+    from . import _factory as F
+
+    [cause] = root_causes(F.doc(verdicts={"SP-CODEC-003": "fail"}))
+    assert "entries" not in cause and "first at" not in cause["summary"]
