@@ -12,8 +12,8 @@ from contracts.spec import RANDOM_SEND_AS
 
 from ..generators import Labeled, canonical
 
-__all__ = ["accepts", "expect_full_profile", "probe", "rejects", "rejects_every", "send_as_matches",
-           "stored_equal"]
+__all__ = ["accepted", "accepts", "echo_mismatch", "expect_full_profile", "probe", "rejects", "rejects_every",
+           "send_as_matches", "stored_equal"]
 
 
 
@@ -38,7 +38,7 @@ def send_as_matches(s: Session, sent: Any, got: Any) -> bool:
     return bool(got == sent)
 
 
-def _echo_mismatch(s: Session, body: Mapping[str, Any], profile: Mapping[str, Any]) -> str | None:
+def echo_mismatch(s: Session, body: Mapping[str, Any], profile: Mapping[str, Any]) -> str | None:
     for name, sent in body.items():
         if name not in s.spec.update_fields:
             continue
@@ -57,10 +57,14 @@ def _echo_mismatch(s: Session, body: Mapping[str, Any], profile: Mapping[str, An
 
 def accepts(s: Session, body: Mapping[str, Any], what: str) -> tuple[Exchange, dict[str, Any]]:
     """PUT a documented-valid body: 201 and the full profile echoing what was sent."""
-    ex = s.put(dict(body))
+    return accepted(s, s.put(dict(body)), body, what)
+
+
+def accepted(s: Session, ex: Exchange, body: Mapping[str, Any], what: str) -> tuple[Exchange, dict[str, Any]]:
+    """The checks of :func:`accepts` on a PUT of ``body`` already sent."""
     s.expect_status(ex, s.spec.success_status("PUT"), what)
     profile = s.expect_profile(ex, what)
-    mismatch = _echo_mismatch(s, body, profile)
+    mismatch = echo_mismatch(s, body, profile)
     if mismatch:
         raise Violation(f"{what}: the answer does not echo what was sent", expected=dict(body),
                         actual=mismatch, exchange=ex)

@@ -89,6 +89,8 @@ def _profile_fields(doc: Mapping[str, Any]) -> set[str]:
 
 def _failure_facts(finding: _Finding, f: Mapping[str, Any], fields: set[str]) -> None:
     request, response = f.get("request") or {}, f.get("response") or {}
+    if f.get("cause"):  # a request shape that breaks (and the clients it breaks): named by the clause
+        finding.facts.add(("cause", str(f["cause"])))
     method = str(request.get("method") or "").upper()
     status = response.get("status")
     if method:
@@ -152,6 +154,8 @@ def _summary(key: Key, members: list[_Finding]) -> str:
         return f"{methods} answers with content type {key[1]}, not JSON"
     if key[0] == "field-missing":
         return f"{methods} answers lack the field {key[1]}"
+    if key[0] == "cause":
+        return key[1]
     if key[0] == "field-changed":
         return f"{methods} answers carry a different {key[1]} than expected"
     return members[0].fallback
@@ -165,7 +169,8 @@ def _assign(findings: Iterable[_Finding]) -> dict[Key, list[_Finding]]:
             support[key] = support.get(key, 0) + 1
     groups: dict[Key, list[_Finding]] = {}
     for f in findings:
-        candidates = sorted(f.facts, key=lambda k: (-support[k], k))
+        # A cause the clause named itself (a shape that breaks a client) outranks derived facts.
+        candidates = sorted(f.facts, key=lambda k: (k[0] != "cause", -support[k], k))
         if not candidates:
             # A status-blind failure (schemathesis) joins a status cause with its method and actual status.
             candidates = sorted((k for k in support if k[0] == "status" and (k[1], int(k[3])) in f.partial),
