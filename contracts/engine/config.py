@@ -80,7 +80,8 @@ class RunConfig:
     example_db: Path | None = None
     mutant: str | None = None
     latency_factor: float = 3.0  #: latency drift: an operation this many times slower than in the baseline
-    client_shape: Shape | None = None  #: ``--client-har``: the user's own client, one more request shape
+    client_har: Path | None = None  #: ``--client-har FILE`` as given (for the re-run command)
+    client_shape: Shape | None = None  #: the user's own client read from it: one more request shape
 
 
 def _pair(env: Mapping[str, str], who: Who) -> Credentials | None:
@@ -218,6 +219,7 @@ def load_config(
         example_db=None if example_db in (None, "", "none") else Path(str(example_db)),
         mutant=mutant,
         latency_factor=3.0 if latency_factor is None else latency_factor,
+        client_har=None if client_har is None else Path(client_har),
         client_shape=None if client_har is None else _client_shape(client_har),
     )
 

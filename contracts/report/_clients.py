@@ -31,8 +31,9 @@ def markdown_lines(doc: Mapping[str, Any], text: Callable[..., str], code: Calla
     if not found:
         return []
     broken = sum(1 for r in found if _broken(r))
-    lines = [f"### Clients ({broken} of {len(found)} break)" if broken else f"### Clients (all {len(found)} ✓)",
-             "", "| client or shape | " + " | ".join(h for _, h in COLUMNS) + " |", "|---|---|---|---|"]
+    title = f"{broken} of {len(found)} break" if broken else f"all {len(found)} ✓"
+    lines = [f"### Clients ({title})", "",
+             "| client or shape | " + " | ".join(h for _, h in COLUMNS) + " |", "|---|---|---|---|"]
     for r in found:
         name = code(r["profile"]) if r.get("kind") == "shape" else f"**{text(r['profile'])}**"
         lines.append(f"| {name} | " + " | ".join(text(r.get(k), 120) for k, _ in COLUMNS) + " |")
