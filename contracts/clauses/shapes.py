@@ -216,7 +216,7 @@ _JUDGED_BY_SHAPE_CLAUSES = frozenset(name for names in _GROUPS.values() for name
 # -- the clauses -----------------------------------------------------------------------------------------
 
 _GET_DOC = "/paths/~1api~1relay~1rest~1sip_profile/get/responses/200"
-_BODY_DOC = "/paths/~1api~1relay~1rest~1sip_profile/put/requestBody"
+_BODY_DOC = "/paths/~1api~1relay~1rest~1sip_profile/put/responses/201"
 
 
 @clause("SP-SHAPE-001", area="shape",

@@ -89,7 +89,9 @@ def _profile_fields(doc: Mapping[str, Any]) -> set[str]:
 
 def _failure_facts(finding: _Finding, f: Mapping[str, Any], fields: set[str]) -> None:
     request, response = f.get("request") or {}, f.get("response") or {}
-    if f.get("cause"):  # a request shape that breaks (and the clients it breaks): named by the clause
+    if f.get("cause"):  # a request shape that breaks (and the clients it breaks), named by the clause:
+        # on a tie with a status fact it wins by key order ("cause" < "status"); a status change of every
+        # write still gathers the shapes' failures with everything else it explains
         finding.facts.add(("cause", str(f["cause"])))
     method = str(request.get("method") or "").upper()
     status = response.get("status")
@@ -169,8 +171,7 @@ def _assign(findings: Iterable[_Finding]) -> dict[Key, list[_Finding]]:
             support[key] = support.get(key, 0) + 1
     groups: dict[Key, list[_Finding]] = {}
     for f in findings:
-        # A cause the clause named itself (a shape that breaks a client) outranks derived facts.
-        candidates = sorted(f.facts, key=lambda k: (k[0] != "cause", -support[k], k))
+        candidates = sorted(f.facts, key=lambda k: (-support[k], k))
         if not candidates:
             # A status-blind failure (schemathesis) joins a status cause with its method and actual status.
             candidates = sorted((k for k in support if k[0] == "status" and (k[1], int(k[3])) in f.partial),
