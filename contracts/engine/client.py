@@ -55,6 +55,7 @@ class Exchange:
     #: The project ID the credentials named (None without credentials): which profile a 2xx answer is of.
     #: Not a secret, and never written out (not in request_dict).
     principal: str | None = field(default=None, repr=False)
+    omitted: tuple[str, ...] = ()  #: headers the request did not carry at all (the client's defaults too)
 
     @property
     def content_type(self) -> str:
@@ -69,6 +70,8 @@ class Exchange:
 
     def request_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "url": self.url, "headers": self.headers}
+        if self.omitted:
+            out["omitted_headers"] = list(self.omitted)
         if self.body is not NO_BODY:
             out["body"] = self.body
         return out
@@ -89,6 +92,7 @@ class Exchange:
                     parts.append(_shell_quote(f"{name}: {value}"))
                 continue
             parts.append(f"-H {_shell_quote(f'{name}: {value}')}")
+        parts += [f"-H {_shell_quote(name + ':')}" for name in self.omitted]  # curl: "Name:" removes it
         if self.body is not NO_BODY:
             data = self.body if isinstance(self.body, str) else _compact(self.body)
             parts.append(f"--data-raw {_shell_quote(data)}")
@@ -291,8 +295,11 @@ class Client:
         for kind in recovered:
             self.recorder.flaky[kind] += 1
         self.recorder.retries += attempts - 1
+        if isinstance(kwargs.get("content"), _Chunks):
+            send_headers["Transfer-Encoding"] = "chunked"  # what httpx framed it with, for the record
         exchange = self._exchange(method, target, send_headers, body, content, ref, response, attempts,
                                   time.monotonic() - started, creds.project_id if creds else None)
+        exchange.omitted = omit
         if self.on_exchange:
             self.on_exchange(exchange)
         return exchange
