@@ -17,13 +17,15 @@ __all__ = ["CLIENTS", "SHAPES", "Client"]
 _SDK_PY = ("signalwire-sdk 3.7.5 (PyPI), signalwire/rest/_base.py: the requests.Session headers "
            "Content-Type and Accept application/json and User-Agent signalwire-python/<version> on every "
            "request, the body by requests' json= (json.dumps, default separators); requests adds "
-           "Accept-Encoding and Connection. Captured in /work/shared/ENDPOINT.md")
+           "Accept-Encoding and Connection (as captured on the wire against a local server)")
 _SDK_TS = ("signalwire/signalwire-typescript src/rest/HttpClient.ts (2.0.x): Accept application/json, "
            "User-Agent @signalwire/sdk-ts/2.0.0, Content-Type only with a body, JSON.stringify (keys in "
            "the caller's order); Node 20's fetch (undici) adds accept-language *, sec-fetch-mode cors, "
-           "accept-encoding gzip, deflate (captured, ENDPOINT.md)")
-_CURL = ("curl 7.88's defaults (Accept: */*, User-Agent: curl/7.88.1) with the reference page's snippet, "
-         "which Fern generates from the published description as curl -X PUT … -u … "
+           "accept-encoding gzip, deflate (as captured on the wire against a local server)")
+_CURL = ("curl 7.88's own defaults (Accept: */*, User-Agent: curl/7.88.1) on the request the reference page "
+         "shows (https://signalwire.com/docs/apis/rest/sip-profile/update-sip-profile.md: "
+         "PUT …/api/relay/rest/sip_profile with Content-Type: application/json, Basic auth), as a user "
+         "copies it into curl -u … "
          "-H 'Content-Type: application/json' -d '{…}'")
 
 _PY_HEADERS = (("Accept", "application/json"), ("Content-Type", "application/json"),

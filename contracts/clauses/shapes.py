@@ -35,6 +35,7 @@ __all__ = ["READ_ONLY", "client_matrix", "readonly_domain", "send_shape"]
 
 OK = "✓"
 NOT_APPLICABLE = "—"
+NOT_SENT = "not sent"  #: a write the run could not send (writes not allowed, or the rehearsal refused)
 _OPS: tuple[Op, ...] = ("get", "put", "invalid")
 _OP_WORDS = {"get": "GET", "put": "a valid PUT", "invalid": "an invalid PUT"}
 #: Two invalid members, no mutant's widened vocabulary holds either: every shape's 422 is the same.
@@ -160,15 +161,19 @@ def _breaks(shape: Shape, op: Op, clients: list[Client]) -> list[str]:
 def _check(s: Session, names: tuple[str, ...]) -> None:
     """Send every shape of ``names`` with its operations; one violation naming what differs."""
     problems: list[tuple[Shape, Op, str]] = []
+    sent = 0
     for name in names:
         shape = _shapes(s)[name]
         for op in shape.ops:
             if op != "get" and not _can_write(s):
                 continue
             _send(s, shape, op)
+            sent += 1
             cell = _sent(s).cells[(name, op)]
             if cell != OK:
                 problems.append((shape, op, f"{shape.what}: {cell}"))
+    if not sent:  # never a vacuous pass: every request of these shapes is a write no one may send
+        raise SkipClause("no write to the primary project: the rehearsal refused it (SP-STATE-006)")
     _raise_first(s, problems)
 
 
@@ -386,6 +391,6 @@ def _row(sent: _Sent, name: str, kind: str, source: str, ops: dict[Op, str | Non
         if shape is None or op not in shape.ops:
             cells[op] = NOT_APPLICABLE
         else:
-            cells[op] = sent.cells.get((shape.name, op), "not sent")
+            cells[op] = sent.cells.get((shape.name, op), NOT_SENT)
     return {"profile": name, "kind": kind, "source": source, "get": cells["get"],
             "valid_put": cells["put"], "invalid_put": cells["invalid"]}

@@ -1,6 +1,7 @@
 """The Clients section: the client matrix (one row per request shape and per client profile) in every
 format. A cell is ``✓`` (the canonical answer), what breaks (``GET answers 400``), ``observed: …`` for a
-shape whose answer is not asserted, or ``—`` when the row sends no such request."""
+shape whose answer is not asserted, ``not sent`` for a write the run could not send, or ``—`` when the row
+has no such request."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def rows(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _broken(row: Mapping[str, Any]) -> bool:
-    return any(not (str(row.get(k)) in _QUIET or str(row.get(k)).startswith("observed"))
+    """A cell that says what breaks (not ✓, —, "observed: …" or "not sent")."""
+    return any(not (str(row.get(k)) in _QUIET or str(row.get(k)).startswith(("observed", "not sent")))
                for k, _ in COLUMNS)
 
 
