@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--example-db", metavar="DIR", default=DEFAULT_EXAMPLE_DB,
                      help=f"hypothesis example database (default {DEFAULT_EXAMPLE_DB}; 'none' disables it)")
     run.add_argument("--mutant", help="run against the embedded mock broken the named way")
+    run.add_argument("--client-har", metavar="FILE",
+                     help="a HAR (or VCR cassette) of your application talking to the API: its request "
+                          "shape (headers, body formatting, media types; never credentials, cookies or "
+                          "values) joins the client matrix as the 'har' profile")
     run.add_argument("--no-history", action="store_true", help="do not append to history.sqlite")
     run.add_argument("--targets", metavar="PATH", help="a TOML file naming several targets "
                      "(examples/targets.toml); each writes REPORT_DIR/<name>/")
@@ -241,7 +245,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                       budget=args.budget, max_examples=args.max_examples,
                       example_db=args.example_db,
                       mutant=args.mutant, insecure_http=args.insecure_http,
-                      latency_factor=args.latency_factor)
+                      latency_factor=args.latency_factor, client_har=args.client_har)
     if args.mutant:
         _check_mutant(args.mutant)
     baseline, waivers = _load_inputs(args)

@@ -22,10 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 from contracts.outcomes import EXIT_FOR_VERDICT, ClauseVerdict, ExitCode, RunVerdict
 
 __all__ = [
-    "SCHEMA_VERSION", "BaselineComparison", "Clause", "Conformance", "Documentation", "Drift", "Failure",
-    "Health", "HttpRequest", "HttpResponse", "MutantRow", "Observation", "RootCause", "Traffic", "Waivers",
-    "drift",
-    "json_schema", "judge", "live_regressions", "recount", "restore_failed", "unwaived_drift",
+    "SCHEMA_VERSION", "BaselineComparison", "Clause", "ClientRow", "Conformance", "Documentation", "Drift",
+    "Failure", "Health", "HttpRequest", "HttpResponse", "MutantRow", "Observation", "RootCause", "Traffic",
+    "Waivers", "drift", "json_schema", "judge", "live_regressions", "recount", "restore_failed",
+    "unwaived_drift",
 ]
 
 SCHEMA_VERSION = "1"
@@ -401,6 +401,20 @@ class Traffic(_Part):
     """orderings that could not be settled (equal or missing timestamps with conflicting answers)"""
 
 
+class ClientRow(_Part):
+    """One row of the client matrix: a request shape or a client (its requests are shapes), and what its
+    GET, valid PUT and invalid PUT got: `✓` (the canonical answer), what breaks (`GET answers 400`),
+    `observed: 411` for a shape whose answer is not asserted, `—` when the row has no such request."""
+
+    profile: str
+    kind: Literal["shape", "client", "har"]
+    source: str | None = None
+    """where its headers come from (a client's source, a capture, an RFC)"""
+    get: str
+    valid_put: str
+    invalid_put: str
+
+
 class TargetRow(_Part):
     """One run of a merged report (`sip-contracts merge`): a target and how it ended."""
 
@@ -458,6 +472,8 @@ class Conformance(_Part):
     """failures and drift grouped by the one change that explains them"""
     traffic: Traffic | None = None
     """only for `check-traffic` and the proxy: what was judged"""
+    clients: list[ClientRow] | None = None
+    """the client matrix (clauses SP-SHAPE-*): one row per request shape and per client profile"""
     targets: list[TargetRow] | None = None
     """a merged report (`sip-contracts merge`): one row per run; clause and observation IDs are then
     prefixed with the run's name (`staging-eu/SP-CODEC-003`)"""

@@ -26,6 +26,7 @@ def load_all() -> dict[str, Clause]:
         monitors,
         protocol,
         send_as,
+        shapes,
         state,
         stateless,
     )

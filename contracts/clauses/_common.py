@@ -13,8 +13,8 @@ from contracts.spec import RANDOM_SEND_AS
 
 from ..generators import Labeled, canonical
 
-__all__ = ["accepts", "expect_full_profile", "probe", "put_valid", "rejects", "rejects_every",
-           "send_as_matches", "stored_equal"]
+__all__ = ["accepted", "accepts", "echo_mismatch", "expect_full_profile", "probe", "put_valid", "rejects",
+           "rejects_every", "send_as_matches", "stored_equal"]
 
 #: Fresh identifiers tried after a documented-valid PUT was refused because its identifier may be taken.
 TAKEN_RETRIES = 3
@@ -42,7 +42,7 @@ def send_as_matches(s: Session, sent: Any, got: Any) -> bool:
     return bool(got == sent)
 
 
-def _echo_mismatch(s: Session, body: Mapping[str, Any], profile: Mapping[str, Any]) -> str | None:
+def echo_mismatch(s: Session, body: Mapping[str, Any], profile: Mapping[str, Any]) -> str | None:
     for name, sent in body.items():
         if name not in s.spec.update_fields:
             continue
@@ -90,10 +90,15 @@ def put_valid(s: Session, body: Mapping[str, Any], who: Who = "primary") -> tupl
 
 def accepts(s: Session, body: Mapping[str, Any], what: str) -> tuple[Exchange, dict[str, Any]]:
     """PUT a documented-valid body: 201 and the full profile echoing what was sent."""
-    ex, body = put_valid(s, body)
+    ex, sent = put_valid(s, body)
+    return accepted(s, ex, sent, what)
+
+
+def accepted(s: Session, ex: Exchange, body: Mapping[str, Any], what: str) -> tuple[Exchange, dict[str, Any]]:
+    """The checks of :func:`accepts` on a PUT of ``body`` already sent."""
     s.expect_status(ex, s.spec.success_status("PUT"), what)
     profile = s.expect_profile(ex, what)
-    mismatch = _echo_mismatch(s, body, profile)
+    mismatch = echo_mismatch(s, body, profile)
     if mismatch:
         raise Violation(f"{what}: the answer does not echo what was sent", expected=dict(body),
                         actual=mismatch, exchange=ex)

@@ -24,12 +24,13 @@ from contracts.spec import load_spec
 __all__ = ["AREAS", "Area", "Clause", "ClauseFn", "Kind", "Needs", "Watch", "clause", "watches"]
 
 Kind = Literal["documented", "observed"]
-Area = Literal["protocol", "auth", "codecs", "ciphers", "encryption", "send_as", "identifier", "state"]
+Area = Literal["protocol", "auth", "codecs", "ciphers", "encryption", "send_as", "identifier", "state",
+               "shape"]
 #: What a clause needs from the run: ``write`` (PUT allowed), ``secondary`` (a second project in the
 #: space), ``novoice`` (a token without the Voice scope), ``numbers`` (numbers the project owns).
 Needs = Literal["write", "secondary", "novoice", "numbers"]
 AREAS: tuple[Area, ...] = (
-    "protocol", "auth", "codecs", "ciphers", "encryption", "send_as", "identifier", "state",
+    "protocol", "auth", "codecs", "ciphers", "encryption", "send_as", "identifier", "state", "shape",
 )
 ClauseFn = Callable[[Session], None]
 #: A monitor's judgement of one answer of the run: the violation it shows, or None.

@@ -12,6 +12,7 @@ from contracts.engine.verdicts import Violation
 from .. import generators as gen
 from ._common import accepts, probe, put_valid, rejects_every
 from ._registry import clause, watches
+from .shapes import readonly_domain
 
 FIELD = "domain_identifier"
 
@@ -56,6 +57,9 @@ def dns_labels(s: Session) -> None:
     fixed = [f"{s.id_prefix}a", f"{s.id_prefix}-b2"]
     check = probe(lambda ident: _accept_with_domain(s, ident))
     s.explorer.each(fixed, check)
+    # A body that sets the read-only domain beside a new identifier: stored as sent, it would not follow
+    # the identifier (mass assignment, OWASP API3:2023). Refused or ignored is fine; the monitor judges it.
+    readonly_domain(s)
     s.explorer.search("SP-ID-001", gen.dns_labels(s.id_prefix), check,
                       examples=s.examples(max(1, s.effort.examples // 2)))
 
@@ -110,7 +114,8 @@ def wrong_types(s: Session) -> None:
         reading="Undocumented: the character rules and length of domain_identifier.",
         needs=("write",),
         observes=("OBS-ID-UPPER", "OBS-ID-UNDERSCORE", "OBS-ID-DOT", "OBS-ID-LONG",
-                  "OBS-ID-EMPTY", "OBS-ID-SPACE", "OBS-ID-NULL"))
+                  "OBS-ID-EMPTY", "OBS-ID-SPACE", "OBS-ID-NEWLINE", "OBS-ID-EMBEDDED-NEWLINE",
+                  "OBS-ID-NULL"))
 def character_rules(s: Session) -> None:
     for lab in gen.identifier_variants(s.id_prefix):
         ex = s.put({FIELD: lab.value})

@@ -155,7 +155,9 @@ def _echo_problem(s: Session, model: ProfileModel, expected: Mapping[str, Any], 
     reset = [n for n in omitted if echo.get(n) is None]
     seen = "merge" if len(kept) == len(omitted) else "replace" if len(reset) == len(omitted) else None
     if seen is None:
-        odd = next(n for n in omitted if n not in kept and n not in reset)
+        odd = next((n for n in omitted if n not in kept and n not in reset), None)
+        if odd is None:  # each field kept or reset, but not all the same way: two semantics in one answer
+            return f"omitted fields: {', '.join(kept)} kept, {', '.join(reset)} reset by the same PUT"
         return (f"omitted {odd}: held {expected.get(odd)!r}, answered {echo.get(odd)!r} "
                 "(neither kept nor reset)")
     if model.semantics not in (None, seen):

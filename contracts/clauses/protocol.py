@@ -11,8 +11,9 @@ from typing import Any
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 
-from ._common import accepts, expect_full_profile
+from ._common import accepted, expect_full_profile
 from ._registry import clause
+from .shapes import send_shape
 
 
 @clause("SP-PROTO-001", area="protocol",
@@ -29,14 +30,9 @@ def get_profile(s: Session) -> None:
         doc="/paths/~1api~1relay~1rest~1sip_profile/put/responses/201",
         needs=("write",))
 def put_full_profile(s: Session) -> None:
-    body = {
-        "domain_identifier": f"{s.id_prefix}-full",
-        "default_codecs": list(s.spec.codecs[:3]),
-        "default_ciphers": list(s.spec.ciphers[:2]),
-        "default_encryption": s.spec.encryption_values[0],
-        "default_send_as": None,
-    }
-    ex, profile = accepts(s, body, "PUT a full valid body")
+    # The same request is the "every field at once" shape of SP-SHAPE-005: sent once, judged by both.
+    ex = send_shape(s, "every-field", "put")
+    ex, profile = accepted(s, ex, ex.body, "PUT a full valid body")
     expect_full_profile(s, ex, profile, "PUT a full valid body")
 
 

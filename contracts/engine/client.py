@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -55,6 +55,7 @@ class Exchange:
     #: The project ID the credentials named (None without credentials): which profile a 2xx answer is of.
     #: Not a secret, and never written out (not in request_dict).
     principal: str | None = field(default=None, repr=False)
+    omitted: tuple[str, ...] = ()  #: headers the request did not carry at all (the client's defaults too)
 
     @property
     def content_type(self) -> str:
@@ -69,6 +70,8 @@ class Exchange:
 
     def request_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "url": self.url, "headers": self.headers}
+        if self.omitted:
+            out["omitted_headers"] = list(self.omitted)
         if self.body is not NO_BODY:
             out["body"] = self.body
         return out
@@ -89,6 +92,7 @@ class Exchange:
                     parts.append(_shell_quote(f"{name}: {value}"))
                 continue
             parts.append(f"-H {_shell_quote(f'{name}: {value}')}")
+        parts += [f"-H {_shell_quote(name + ':')}" for name in self.omitted]  # curl: "Name:" removes it
         if self.body is not NO_BODY:
             data = self.body if isinstance(self.body, str) else _compact(self.body)
             parts.append(f"--data-raw {_shell_quote(data)}")
@@ -107,6 +111,32 @@ def _shell_quote(text: str) -> str:
     return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
+class _Chunks:
+    """Chunks of a body, iterable more than once (a replayed request sends them again)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self.chunks = tuple(chunks)
+
+    def __iter__(self) -> Any:
+        return iter(self.chunks)
+
+
+def _wire(content: str | bytes | Iterable[bytes]) -> bytes | _Chunks:
+    """What httpx sends: bytes (with a Content-Length) or chunks (``Transfer-Encoding: chunked``)."""
+    if isinstance(content, str):
+        return content.encode()
+    if isinstance(content, bytes):
+        return content
+    return content if isinstance(content, _Chunks) else _Chunks(content)
+
+
+def _text(content: str | bytes | Iterable[bytes]) -> str:
+    if isinstance(content, str):
+        return content
+    raw = content if isinstance(content, bytes) else b"".join(content)
+    return raw.decode("utf-8", "replace")
+
+
 def _shown_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: ("<redacted>" if k.lower() == "authorization" else v) for k, v in headers.items()}
 
@@ -118,7 +148,7 @@ def _shown_request(method: str, url: str, headers: Mapping[str, str], body: Any,
     if body is not NO_BODY:
         out["body"] = body
     elif content is not None:
-        out["body"] = content if isinstance(content, str) else content.decode("utf-8", "replace")
+        out["body"] = _text(content)
     return out
 
 
@@ -251,14 +281,19 @@ class Client:
         *,
         creds: Credentials | None,
         body: Any = NO_BODY,
-        content: str | bytes | None = None,
+        content: str | bytes | Iterable[bytes] | None = None,
         headers: Mapping[str, str] | None = None,
         auth_ref: str | None = None,
         url: str | None = None,
+        omit: tuple[str, ...] = (),
     ) -> Exchange:
         """Send one logical request (with bounded retries) and return its final exchange.
 
         ``creds=None`` sends no credentials (unless ``headers`` carries a hand-made Authorization).
+        ``body`` with ``content``: ``content`` is what goes on the wire (another formatting of the same
+        JSON, or an iterable of chunks: ``Transfer-Encoding: chunked``) and ``body`` what the exchange
+        records, so that the model still judges the request by its JSON. ``omit`` names headers the
+        request must not carry at all, the client's own defaults (Accept, User-Agent) included.
         Raises NoAnswer when no real answer came, BudgetExhausted when the budget is spent, and
         WriteBlocked for a write the user did not allow.
         """
@@ -268,10 +303,10 @@ class Client:
         send_headers = dict(headers or {})
         kwargs: dict[str, Any] = {}
         if body is not NO_BODY:
-            kwargs["content"] = _compact(body).encode()
+            kwargs["content"] = _compact(body).encode() if content is None else _wire(content)
             send_headers.setdefault("Content-Type", "application/json")
         elif content is not None:
-            kwargs["content"] = content.encode() if isinstance(content, str) else content
+            kwargs["content"] = _wire(content)
         auth = (creds.project_id, creds.token) if creds else None
         ref = auth_ref if auth_ref is not None else (creds.curl_user() if creds else "")
         target = url or self.url
@@ -280,21 +315,24 @@ class Client:
         final: httpx.Response | None = None
         try:
             final, attempts, started = self._attempts(method, target, send_headers, auth, kwargs, recovered,
-                                                      errors)
+                                                      errors, omit)
         finally:
             self._record_errors(method, target, send_headers, body, content, errors, final)
         for kind in recovered:
             self.recorder.flaky[kind] += 1
         self.recorder.retries += attempts - 1
+        if isinstance(kwargs.get("content"), _Chunks):
+            send_headers["Transfer-Encoding"] = "chunked"  # what httpx framed it with, for the record
         exchange = self._exchange(method, target, send_headers, body, content, ref, final, attempts,
                                   time.monotonic() - started, creds.project_id if creds else None)
+        exchange.omitted = omit
         if self.on_exchange:
             self.on_exchange(exchange)
         return exchange
 
     def _attempts(self, method: str, target: str, send_headers: dict[str, str], auth: Any,
-                  kwargs: dict[str, Any], recovered: list[str],
-                  errors: list[int]) -> tuple[httpx.Response, int, float]:
+                  kwargs: dict[str, Any], recovered: list[str], errors: list[int],
+                  omit: tuple[str, ...] = ()) -> tuple[httpx.Response, int, float]:
         """Send until a final answer: waits on busy answers, one replay round of a 500 on GET/PUT."""
         attempts = 0
         while True:
@@ -302,7 +340,7 @@ class Client:
             self._take_slot(method)
             started = time.monotonic()
             try:
-                response = self._http.request(method, target, headers=send_headers, auth=auth, **kwargs)
+                response = self._send(method, target, send_headers, auth, kwargs, omit)
             except httpx.LocalProtocolError:
                 raise  # the suite built a request HTTP cannot carry: a suite bug, never the target's fault
             except (httpx.TimeoutException, httpx.TransportError) as exc:
@@ -335,7 +373,7 @@ class Client:
                 # only a 500 that repeats), but it is recorded all the same (``errors``): its rate per
                 # operation is an observation compared with the baseline (SP-PROTO-010).
                 for _ in range(max(1, self.retries)):
-                    retry = self._replay_once(method, target, send_headers, auth, kwargs)
+                    retry = self._replay_once(method, target, send_headers, auth, kwargs, omit)
                     attempts += 1
                     if retry is not None:
                         self._note(retry, errors)
@@ -364,11 +402,18 @@ class Client:
 
     # -- internals --------------------------------------------------------------------------------------
 
+    def _send(self, method: str, url: str, headers: dict[str, str], auth: Any, kwargs: dict[str, Any],
+              omit: tuple[str, ...]) -> httpx.Response:
+        request = self._http.build_request(method, url, headers=headers, **kwargs)
+        for name in omit:  # after the client's defaults were merged in: absent means absent
+            request.headers.pop(name, None)
+        return self._http.send(request, auth=auth)
+
     def _replay_once(self, method: str, url: str, headers: dict[str, str], auth: Any,
-                     kwargs: dict[str, Any]) -> httpx.Response | None:
+                     kwargs: dict[str, Any], omit: tuple[str, ...] = ()) -> httpx.Response | None:
         try:
             self._take_slot(method)
-            return self._http.request(method, url, headers=headers, auth=auth, **kwargs)
+            return self._send(method, url, headers, auth, kwargs, omit)
         except (httpx.TimeoutException, httpx.TransportError):
             return None
 
@@ -423,7 +468,7 @@ class Client:
         except RuntimeError:  # transports that hand over a pre-read body never set it; schemathesis reads it
             response.elapsed = timedelta(seconds=elapsed)
         if body is NO_BODY and content is not None:
-            body = content if isinstance(content, str) else content.decode("utf-8", "replace")
+            body = _text(content)
         exchange = Exchange(
             method=method, url=url, headers=shown, body=body, auth_ref=auth_ref,
             status=response.status_code,

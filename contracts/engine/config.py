@@ -16,8 +16,10 @@ from urllib.parse import urlsplit
 
 from contracts import env as names
 from contracts.engine.effort import EFFORTS, Effort
+from contracts.engine.wire import Shape, shape_from_traffic
 from contracts.env import MOCK_BASE_URL, MOCK_HOST, MOCK_PROJECTS, MOCK_SPACE, Who
 from contracts.errors import ConfigError
+from contracts.spec import PATH
 
 __all__ = ["Credentials", "RunConfig", "Target", "load_config", "mock_target", "target_from_env"]
 
@@ -78,6 +80,8 @@ class RunConfig:
     example_db: Path | None = None
     mutant: str | None = None
     latency_factor: float = 3.0  #: latency drift: an operation this many times slower than in the baseline
+    client_har: Path | None = None  #: ``--client-har FILE`` as given (for the re-run command)
+    client_shape: Shape | None = None  #: the user's own client read from it: one more request shape
 
 
 def _pair(env: Mapping[str, str], who: Who) -> Credentials | None:
@@ -173,6 +177,7 @@ def load_config(
     mutant: str | None = None,
     insecure_http: bool = False,
     latency_factor: float | None = None,
+    client_har: str | Path | None = None,
 ) -> RunConfig:
     env = os.environ if env is None else env
     effort = resolve_effort(profile)
@@ -214,4 +219,23 @@ def load_config(
         example_db=None if example_db in (None, "", "none") else Path(str(example_db)),
         mutant=mutant,
         latency_factor=3.0 if latency_factor is None else latency_factor,
+        client_har=None if client_har is None else Path(client_har),
+        client_shape=None if client_har is None else _client_shape(client_har),
     )
+
+
+def _client_shape(path: str | Path) -> Shape:
+    """The request shape of the user's client, from a HAR (or cassette) of its traffic; exit 2 on a file
+    that cannot be read or holds no GET or PUT."""
+    from contracts.recorded import TrafficFileError, load_traffic
+
+    try:
+        records = load_traffic(path)
+    except TrafficFileError as exc:
+        raise ConfigError(f"--client-har {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"--client-har {path}: {exc.strerror or exc}") from None
+    shape = shape_from_traffic(records, path=PATH)
+    if shape is None:
+        raise ConfigError(f"--client-har {path}: no GET or PUT request in it")
+    return shape

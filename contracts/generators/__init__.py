@@ -27,12 +27,14 @@ from ._e164 import (
 )
 from ._encryption import invalid_encryption, undocumented_encryption, valid_encryption
 from ._formats import register_formats
+from ._identifier import MAX_LENGTH as IDENTIFIER_MAX_LENGTH
 from ._identifier import dns_labels, identifier_variants, invalid_identifier_types, is_conservative_label
 from ._labeled import Labeled, canonical
 from ._representatives import representatives
 from ._vocab import Vocab, invalid_items, invalid_types, singletons, undocumented_variants, valid_lists
 
 __all__ = [
+    "IDENTIFIER_MAX_LENGTH",
     "Labeled",
     "UnallocatedNumberWarning",
     "Vocab",

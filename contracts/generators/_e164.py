@@ -163,11 +163,14 @@ def _defects(base: str) -> list[tuple[str, str, str]]:
     rows += [
         (" " + base, "whitespace", "leading space"),
         (base + " ", "whitespace", "trailing space"),
-        (base + "\n", "whitespace", "trailing newline"),
         ("\t" + base, "whitespace", "leading tab"),
         ("+", "lone-plus", "a lone +"),
         ("+" + base, "double-plus", "two leading +"),
         ("+" + digits[0], "too-short", "a single digit"),
+        # What only a line-anchored check (Ruby's ^…$, Python's re.M) takes for a number: the format is
+        # the whole string's.
+        (base + "\n", "line-anchored:trailing", "a trailing newline"),
+        ("junk\n" + base, "line-anchored:embedded", "a line of junk before it"),
     ]
     for script, table in _DIGIT_SETS.items():
         translated = digits.translate(str.maketrans("0123456789", table))

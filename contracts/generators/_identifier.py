@@ -89,7 +89,8 @@ def invalid_identifier_types() -> st.SearchStrategy[Labeled]:
 def identifier_variants(prefix: str) -> list[Labeled]:
     """Fixed observation probes for the undocumented rules, each ``documented=False``.
 
-    Keys: ``upper``, ``underscore``, ``dot``, ``long``, ``empty``, ``space``, and ``null`` (the request
+    Keys: ``upper``, ``underscore``, ``dot``, ``long``, ``empty``, ``space``, ``newline``,
+    ``embedded-newline``, and ``null`` (the request
     schema says string, but the profile reads back "string or null", so null may mean "clear").
     """
     _check_prefix(prefix)
@@ -108,5 +109,8 @@ def identifier_variants(prefix: str) -> list[Labeled]:
         ),
         Labeled("", "empty", False, f"an empty string {rules}", FIELD),
         Labeled(base + "with space", "space", False, f"a space {rules}", FIELD),
+        # What a line-anchored check (Ruby's ^…$) lets through: a valid label, then a newline.
+        Labeled(base + "newline\n", "newline", False, f"a trailing newline {rules}", FIELD),
+        Labeled(base + "a\nb", "embedded-newline", False, f"an embedded newline {rules}", FIELD),
         Labeled(None, "null", False, "null for domain_identifier (x-undocumented: null-values)", FIELD),
     ]

@@ -33,6 +33,11 @@ that it only *observes* these points and never fails on them.
 - ``taken_by_others = 0.0``: the share of identifiers (0..1, by a stable hash) that projects outside the
   ones the run knows already hold, so a correct service answers 422 "already taken" ("must be unique");
   the identifiers the space's projects start with are never among them.
+- ``chunked = "accept"``: a body sent with ``Transfer-Encoding: chunked`` is read like any other;
+  ``"refuse"`` answers 411 Length Required, which RFC 9112 (section 6.3) lets a server do.
+- ``accept = "any"``: the answer is JSON whatever the ``Accept`` header says (RFC 9110, section 12.5.1,
+  lets a server ignore it); ``"json"`` answers 406 to an ``Accept`` that admits no JSON, as a server that
+  negotiates strictly would. Absent, ``*/*``, ``application/*`` and q-value lists that name JSON admit it.
 
 Choices that are not options (fixed, because the suite never needs the other reading):
 
@@ -59,6 +64,8 @@ Omitted = Literal["merge", "replace"]
 NullValues = Literal["reset", "reject"]
 UnknownFields = Literal["ignore", "reject"]
 Numbers = Literal["format", "allocated"]
+Chunked = Literal["accept", "refuse"]
+Accept = Literal["any", "json"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,12 +83,15 @@ class MockConfig:
     identifier_pattern: str = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
     max_body_bytes: int = 65536
     taken_by_others: float = 0.0
+    chunked: Chunked = "accept"
+    accept: Accept = "any"
 
     def __post_init__(self) -> None:
         # Checked up front so that a typo fails when the mock is built, naming the field and the value,
         # instead of surfacing later as a puzzling answer.
         for name, allowed in (("omitted", Omitted), ("null_values", NullValues),
-                              ("unknown_fields", UnknownFields), ("numbers", Numbers)):
+                              ("unknown_fields", UnknownFields), ("numbers", Numbers),
+                              ("chunked", Chunked), ("accept", Accept)):
             value = getattr(self, name)
             if value not in get_args(allowed):
                 raise ValueError(f"MockConfig.{name} has value {value!r}; "

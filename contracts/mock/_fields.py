@@ -207,7 +207,11 @@ class Fields:
     def is_e164(self, value: str) -> bool:
         """The fragment's pattern (the documented format); with ``numbers="allocated"`` libphonenumber must
         also know it as a real number written canonically."""
-        if not self._spec.e164_pattern.fullmatch(value):
+        pattern = self._spec.e164_pattern
+        if self.hooks.on("sendas-line-anchored"):  # ^…$ as Ruby reads them: at every line's start and end
+            if not re.search(pattern.pattern, value, re.MULTILINE):
+                return False
+        elif not pattern.fullmatch(value):
             return False
         if self.hooks.on("sendas-max-14-digits") and len(value) > 15:
             return False

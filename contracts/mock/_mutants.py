@@ -42,12 +42,16 @@ def _m(name: str, area: str, description: str, *catches: str) -> Mutant:
     return Mutant(name=name, area=area, description=description, catches=catches)
 
 
+#: The shape clauses that send a valid and an invalid PUT in each of their shapes (SP-SHAPE-005 sends
+#: valid bodies only): a changed status of either fails them all.
+_SHAPES_422 = ("SP-SHAPE-001", "SP-SHAPE-002", "SP-SHAPE-004", "SP-SHAPE-006")
 #: Every clause that expects a 422 for a rejected value: a 400 fails them all.
 _REJECTED_422 = ("SP-PROTO-003", "SP-CODEC-003", "SP-CODEC-004", "SP-CIPHER-003", "SP-CIPHER-004",
-                 "SP-ENC-002", "SP-SENDAS-003", "SP-SENDAS-004", "SP-ID-002", "SP-ID-003")
+                 "SP-ENC-002", "SP-SENDAS-003", "SP-SENDAS-004", "SP-ID-002", "SP-ID-003", *_SHAPES_422)
 #: Every clause that expects the 201 of an accepted PUT.
 _ACCEPTED_201 = ("SP-PROTO-002", "SP-CODEC-001", "SP-CODEC-002", "SP-CIPHER-001", "SP-CIPHER-002",
-                 "SP-ENC-001", "SP-SENDAS-001", "SP-SENDAS-002", "SP-ID-001", "SP-STATE-001", "SP-STATE-002")
+                 "SP-ENC-001", "SP-SENDAS-001", "SP-SENDAS-002", "SP-ID-001", "SP-STATE-001", "SP-STATE-002",
+                 *_SHAPES_422, "SP-SHAPE-005")
 
 _ALL: tuple[Mutant, ...] = (
     # -- vocabularies widened and narrowed ----------------------------------------------------------------
@@ -58,7 +62,7 @@ _ALL: tuple[Mutant, ...] = (
     _m("encryption-accepts-none", "encryption", 'default_encryption accepts a third value, "none".',
        "SP-ENC-002", "SP-PROTO-003", "SP-PROTO-007"),
     _m("codec-rejects-video", "codecs", "VP8 and H264 are rejected with 422 (vocabulary narrowed).",
-       "SP-CODEC-001", "SP-CODEC-002", "SP-STATE-001"),
+       "SP-CODEC-001", "SP-CODEC-002", "SP-STATE-001", "SP-SHAPE-005"),
     _m("cipher-rejects-gcm8", "ciphers", "AEAD_AES_256_GCM_8 is rejected with 422 (vocabulary narrowed).",
        "SP-STATE-006"),
     # -- undocumented list behaviour changed --------------------------------------------------------------
@@ -80,7 +84,7 @@ _ALL: tuple[Mutant, ...] = (
     _m("sendas-accepts-national-format", "send_as", 'Nationally formatted numbers such as "(201) 555-0123" '
        "are accepted.", "SP-SENDAS-003", "SP-PROTO-007"),
     _m("sendas-only-nanp", "send_as", "Only +1 numbers are accepted; other valid E.164 numbers get 422.",
-       "SP-SENDAS-001"),
+       "SP-SENDAS-001", "SP-SHAPE-005"),
     _m("sendas-empty-rejected", "send_as", 'default_send_as "" is rejected with 422.', "SP-SENDAS-002"),
     _m("sendas-null-rejected", "send_as", "default_send_as null is rejected with 422.",
        "SP-STATE-006"),
@@ -106,13 +110,13 @@ _ALL: tuple[Mutant, ...] = (
     # -- protocol and answer format ----------------------------------------------------------------------
     _m("put-answers-200", "protocol", "A successful PUT answers 200 instead of 201.", *_ACCEPTED_201),
     _m("error-status-number", "protocol", 'Items of a 422 body carry "status": 422 as a number.',
-       "SP-PROTO-003", "SP-PROTO-007"),
+       "SP-PROTO-003", "SP-PROTO-007", *_SHAPES_422),
     _m("error-400-not-422", "protocol", "Invalid attributes are answered 400 instead of 422 (same body).",
        *_REJECTED_422),
     _m("get-without-domain", "protocol", "GET answers lack the domain member.",
        "SP-PROTO-001", "SP-PROTO-007", "SP-STATE-001", "SP-STATE-005"),
     _m("put-without-send-as", "protocol", "PUT answers lack the default_send_as member.",
-       "SP-PROTO-002", "SP-PROTO-007", "SP-SENDAS-001", "SP-STATE-005"),
+       "SP-PROTO-002", "SP-PROTO-007", "SP-SENDAS-001", "SP-STATE-005", "SP-SHAPE-005"),
     _m("get-text-plain", "protocol", "GET answers carry Content-Type: text/plain (the body is still JSON).",
        "SP-PROTO-007"),
     _m("unknown-fields-rejected", "protocol", "Unknown request members are rejected with 422.",
@@ -147,7 +151,7 @@ _ALL: tuple[Mutant, ...] = (
        "(merge): echo and GET disagree.",
        "SP-STATE-005", "SP-STATE-001"),
     _m("sendas-max-14-digits", "send_as", "E.164 length limit off by one: a number of 15 digits is "
-       "refused.", "SP-SENDAS-001"),
+       "refused.", "SP-SENDAS-001", "SP-SHAPE-005"),
     _m("auth-token-case-insensitive", "auth", "Tokens are compared case-insensitively.", "SP-AUTH-006"),
     _m("auth-token-prefix", "auth", "Only the token's characters but the last are compared (one character "
        "changed, added or removed at the end still passes).", "SP-AUTH-006"),
@@ -173,6 +177,28 @@ _ALL: tuple[Mutant, ...] = (
     _m("sendas-stored-with-space", "send_as", "A number outside +1 is stored (and answered) with a space "
        "after its first two digits: '+989601' sent, '+98 9601' answered.", "SP-SENDAS-001", "SP-STATE-005",
        "SP-PROTO-007"),
+    # -- the shape of a request: how the users' clients speak (SP-SHAPE-*) ---------------------------------
+    _m("accept-absent-406", "shape", "A request without an Accept header is answered 406.", "SP-SHAPE-001"),
+    _m("accept-wildcard-406", "shape", "Accept: */* is answered 406 (breaks curl).",
+       "SP-SHAPE-001", "SP-SHAPE-006"),
+    _m("accept-q-values-406", "shape", "An Accept list with q-values is answered 406 although it admits "
+       "JSON.", "SP-SHAPE-001"),
+    _m("charset-415", "shape", "A Content-Type with a charset parameter is answered 415.", "SP-SHAPE-002"),
+    _m("get-content-type-400", "shape", "A GET with a Content-Type header (and no body) is answered 400 "
+       "(breaks python-sdk).", "SP-SHAPE-003", "SP-SHAPE-006"),
+    _m("spaced-json-400", "shape", "JSON with a space after a separator (Python's json.dumps default, "
+       "pretty-printing) is answered 400 (breaks python-sdk).", "SP-SHAPE-004", "SP-SHAPE-006"),
+    _m("reordered-keys-ignored", "shape", "Members are applied only in the documented order: one that "
+       "comes after a later one is silently dropped (breaks typescript-sdk's caller order).",
+       "SP-SHAPE-004", "SP-SHAPE-006", "SP-STATE-005", "SP-STATE-001"),
+    _m("large-body-413", "shape", "Bodies over 300 bytes are answered 413 (a lowered proxy limit): the "
+       "largest documented-valid profile is refused.", "SP-SHAPE-005"),
+    _m("fetch-metadata-403", "shape", "Requests carrying Sec-Fetch-Mode are answered 403 (a browser-request "
+       "filter; breaks typescript-sdk on Node's fetch).", "SP-SHAPE-006", "SP-SHAPE-004"),
+    _m("readonly-domain-stored", "shape", "A domain member in a PUT body is stored as sent (mass "
+       "assignment of a read-only member).", "SP-ID-001", "baseline:OBS-BODY-DOMAIN"),
+    _m("sendas-line-anchored", "send_as", "The E.164 check is line-anchored (Ruby's ^…$): a number with a "
+       "trailing newline, or after another line, is accepted.", "SP-SENDAS-003", "SP-PROTO-007"),
 )
 
 MUTANTS: Mapping[str, Mutant] = MappingProxyType({m.name: m for m in _ALL})

@@ -16,9 +16,13 @@ import binascii
 import copy
 import hmac
 import json
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from ..spec import PATH, load_spec
 from ._answers import Answer, error, json_answer
@@ -31,6 +35,9 @@ __all__ = ["Service", "basic_credentials"]
 ALLOW = "GET, PUT"
 #: The slow-put mutant's extra time per PUT: about 100 times an in-process GET (a fraction of a ms).
 SLOW_PUT_S = 0.03
+#: The large-body-413 mutant's lowered proxy limit: below the largest documented-valid profile body
+#: (every codec and cipher, a 40-character identifier, a 15-digit number: about 330 bytes compact).
+LOWERED_BODY_LIMIT = 300
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
@@ -110,6 +117,9 @@ class Service:
             return error(405, "Method Not Allowed", {"allow": ALLOW})
         if self._too_large(headers, body):
             return error(413, "Payload Too Large")
+        refused = self._shape_refused(method, headers)
+        if refused is not None:
+            return refused
         project_id = self._authenticate(method, headers)
         if not isinstance(project_id, str):
             return project_id
@@ -127,8 +137,35 @@ class Service:
 
     def _too_large(self, headers: Mapping[str, str], body: bytes) -> bool:
         limit = self.config.max_body_bytes
+        if self.hooks.on("large-body-413"):
+            limit = min(limit, LOWERED_BODY_LIMIT)
         declared = headers.get("content-length", "").strip()
         return len(body) > limit or (declared.isdigit() and int(declared) > limit)
+
+    # -- the request's shape: framing, negotiation, the front filters' rules --------------------------
+    def _shape_refused(self, method: str, headers: Mapping[str, str]) -> Answer | None:
+        """The answer refusing the request's shape (before authentication, as a front layer does)."""
+        accept = headers.get("accept")
+        chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+        if chunked and "content-length" not in headers and self.config.chunked == "refuse":
+            return error(411, "Length Required")
+        if self.config.accept == "json" and not admits_json(accept):
+            return error(406, "Not Acceptable")
+        if self._accept_mutant(accept):
+            return error(406, "Not Acceptable")
+        if method == "GET" and "content-type" in headers and self.hooks.on("get-content-type-400"):
+            return error(400, "Bad Request")
+        if "sec-fetch-mode" in headers and self.hooks.on("fetch-metadata-403"):
+            return error(403, "Forbidden")
+        return None
+
+    def _accept_mutant(self, accept: str | None) -> bool:
+        if accept is None:
+            return self.hooks.on("accept-absent-406")
+        if self.hooks.on("accept-wildcard-406") and accept.strip() == "*/*":
+            return True
+        # A hand-rolled negotiation that only knows a bare media type: any parameter (q=…) fails it.
+        return self.hooks.on("accept-q-values-406") and ";" in accept
 
     # -- authentication -----------------------------------------------------------------------------------
     def _unauthorized(self) -> Answer:
@@ -204,9 +241,12 @@ class Service:
 
     # -- PUT ----------------------------------------------------------------------------------------------
     def _put(self, project_id: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if media_type != "application/json":
+        content_type = headers.get("content-type", "")
+        media_type = content_type.split(";")[0].strip().lower()
+        if media_type != "application/json" or (";" in content_type and self.hooks.on("charset-415")):
             return error(415, "Unsupported Media Type")
+        if self.hooks.on("spaced-json-400") and re.search(rb'[,:]\s', body):
+            return error(400, "Bad Request")  # a hand-written parser that expects compact JSON
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):  # RecursionError: deeply nested arrays fit in 64 KiB
@@ -215,6 +255,8 @@ class Service:
             return error(400, "Bad Request")
         if not isinstance(data, dict):
             return self._invalid([f"the request body must be a JSON object, not {json_type(data)}"])
+        if self.hooks.on("reordered-keys-ignored"):
+            data = _in_documented_order(data, self._spec.update_fields)
         with self._lock:
             changes, problems = self._fields.validate(project_id, data)
             if problems:
@@ -227,6 +269,9 @@ class Service:
             if self.hooks.on("sendas-stored-with-space"):
                 changes = _spaced_send_as(changes)
             answer = self._apply(project_id, changes)
+            if self.hooks.on("readonly-domain-stored") and isinstance(data.get("domain"), str):
+                # mass assignment: the read-only member is bound to the stored object like any other
+                self._profiles[project_id]["domain"] = answer["domain"] = data["domain"]
         if self.hooks.on("put-echo-omitted-null"):
             answer.update({name: None for name in self._spec.update_fields if name not in data})
             answer["domain"] = self.domain(answer["domain_identifier"])
@@ -256,10 +301,31 @@ class Service:
         return answer
 
 
-
 def _spaced_send_as(changes: Profile) -> Profile:
     """The sendas-stored-with-space mutant: '+989601' becomes '+98 9601' (a +1 number is left alone)."""
     number = changes.get("default_send_as")
     if isinstance(number, str) and number.startswith("+") and not number.startswith("+1"):
         return {**changes, "default_send_as": f"{number[:3]} {number[3:]}"}
     return changes
+
+
+def admits_json(accept: str | None) -> bool:
+    """Whether an ``Accept`` header admits ``application/json`` (RFC 9110, section 12.5.1: absent admits
+    everything; ``*/*`` and ``application/*`` match; ``q=0`` excludes)."""
+    if accept is None or not accept.strip():
+        return True
+    return parse_accept_header(accept, MIMEAccept).best_match(["application/json"]) is not None
+
+
+def _in_documented_order(data: dict[str, object], order: Sequence[str]) -> dict[str, object]:
+    """The reordered-keys-ignored mutant: a streaming reader that only moves forward through the
+    documented member order drops every member that comes after a later one."""
+    kept: dict[str, object] = {}
+    position = -1
+    for name, value in data.items():
+        if name in order:
+            if order.index(name) < position:
+                continue
+            position = order.index(name)
+        kept[name] = value
+    return kept

@@ -145,6 +145,10 @@ def _accepted(doc: Mapping[str, Any]) -> set[tuple[str, str]]:
 def _failure_facts(finding: _Finding, f: Mapping[str, Any], fields: set[str],
                    accepted: set[tuple[str, str]]) -> None:
     request, response = f.get("request") or {}, f.get("response") or {}
+    if f.get("cause"):  # a request shape that breaks (and the clients it breaks), named by the clause:
+        # on a tie with a status fact it wins by key order ("cause" < "status"); a status change of every
+        # write still gathers the shapes' failures with everything else it explains
+        finding.facts.add(("cause", str(f["cause"])))
     method = str(request.get("method") or "").upper()
     status = response.get("status")
     if method:
@@ -299,6 +303,8 @@ def _summary(key: Key, members: list[_Finding]) -> str:
         return f"{methods} answers with content type {key[1]}, not JSON"
     if key[0] == "field-missing":
         return f"{methods} answers lack the field {key[1]}"
+    if key[0] == "cause":
+        return key[1]
     if key[0] == "field-changed":
         others = sorted({k[1] for f in members for k in f.facts if k[0] == "field-changed"} - {key[1]})
         examples = sorted(f.examples[key] for f in members if key in f.examples)

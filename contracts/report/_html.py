@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.redact import redact
+from contracts.report._clients import html_context as clients_context
 from contracts.report._diff import diff_lines
 from contracts.report._documentation import html_context
 from contracts.report._summary import (
@@ -325,6 +326,9 @@ def context(doc: dict[str, Any], history_rows: Sequence[Mapping[str, Any]] = ())
         nav.insert(0, ("causes", f"Root causes ({len(found)})"))
     if doc.get("targets") is not None:
         nav.insert(0, ("targets", f"Targets ({len(doc['targets'])})"))
+    matrix = clients_context(doc)
+    if matrix is not None:
+        nav.append(("clients", f"Clients ({matrix['broken']} break)" if matrix["broken"] else "Clients"))
     if doc.get("mutants") is not None:
         nav.append(("mutants", "Kill matrix"))
     if doc.get("documentation") is not None:
@@ -351,6 +355,7 @@ def context(doc: dict[str, Any], history_rows: Sequence[Mapping[str, Any]] = ())
         "trend": markupsafe.Markup(trend_svg(history_rows)),
         "history_n": len(history_rows),
         "mutants": _mutants(doc),
+        "clients": matrix,
         "documentation": html_context(doc),
         "targets": targets_context(doc),
         "command": doc["run"].get("command") or "",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.redact import redact
+from contracts.report._clients import junit_properties as client_properties
 from contracts.report._documentation import junit_suite
 from contracts.report._summary import (
     actual_of,
@@ -166,6 +167,7 @@ def _properties(doc: Mapping[str, Any]) -> ET.Element:
                                               + ", ".join([*cause["clauses"], *cause["observations"]]))
     for n, warning in enumerate(run_warnings(doc), 1):
         values[f"warning.{n}"] = warning
+    values.update(client_properties(doc))
     for name, value in values.items():
         if value is not None:
             ET.SubElement(props, "property", {"name": name, "value": str(value)})

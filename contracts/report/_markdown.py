@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.redact import redact
+from contracts.report import _clients as clients
 from contracts.report import _documentation as documentation
 from contracts.report import _targets as targets
 from contracts.report._summary import (
@@ -224,7 +225,7 @@ def _footer(doc: Mapping[str, Any]) -> list[str]:
 def render_markdown(doc: dict[str, Any]) -> str:
     doc = redact(doc)
     lines = (_head(doc) + targets.markdown_lines(doc, text, code) + _causes(doc) + _regressions(doc)
-             + _failures(doc) + _areas(doc)
+             + _failures(doc) + clients.markdown_lines(doc, text, code) + _areas(doc)
              + documentation.markdown_lines(doc, text, code) + _footer(doc))
     return "\n".join(lines).rstrip() + "\n"
 

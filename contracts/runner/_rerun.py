@@ -43,6 +43,8 @@ def rerun_argv(cfg: RunConfig, *, baseline: str | None = None, waivers: str | No
         argv += ["--pace", _num(cfg.pace_rps)]
     if cfg.timeout_s != DEFAULT_TIMEOUT_S:
         argv += ["--timeout", _num(cfg.timeout_s)]
+    if cfg.client_har is not None:
+        argv += ["--client-har", str(cfg.client_har)]
     if cfg.latency_factor != 3.0:  # RunConfig's default
         argv += ["--latency-factor", _num(cfg.latency_factor)]
     if cfg.example_db is None:

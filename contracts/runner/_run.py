@@ -25,6 +25,7 @@ import httpx
 from contracts import __version__
 from contracts.catalogue import CATALOGUE
 from contracts.clauses import Clause
+from contracts.clauses.shapes import client_matrix
 from contracts.document import Conformance, judge
 from contracts.engine.client import Client, Recorder
 from contracts.engine.config import RunConfig
@@ -364,5 +365,8 @@ def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[s
         "baseline": None,
         "waivers": {"applied": [], "expired": []},
     }
+    matrix = client_matrix(s)
+    if matrix:
+        data["clients"] = matrix
     counts, verdict, code = judge(data)  # no placeholder: the verdict follows from the clauses
     return Conformance.model_validate({**data, "counts": counts, "verdict": verdict, "exit_code": code})

@@ -15,6 +15,7 @@ from contracts.generators import (
     invalid_send_as_types,
     is_valid_e164,
     owned_numbers_from_env,
+    representatives,
     valid_e164,
 )
 from contracts.generators._e164 import FIELD, _invalid_table, example_numbers
@@ -33,6 +34,8 @@ E164_CLASSES = {
     "double-plus",
     "too-short",
     "non-ascii-digits",
+    "line-anchored:trailing",
+    "line-anchored:embedded",
 }
 
 
@@ -181,3 +184,15 @@ def test_owned_numbers_from_env_warns_on_unallocated_but_format_valid() -> None:
 
     with pytest.warns(UnallocatedNumberWarning, match="entry 1"):
         assert owned_numbers_from_env("+15551234567") == ("+15551234567",)
+
+
+def test_line_anchored_values_are_invalid_by_the_whole_string_but_pass_a_line_anchored_check() -> None:
+    """"+1…\n" and "junk\n+1…" break the format, yet Ruby's ^…$ (Python's re.M) matches a line of each."""
+    import re
+
+    reps = {lab.cls: lab.value for lab in representatives("e164")}
+    pattern = load_spec().e164_pattern
+    for cls in ("line-anchored:trailing", "line-anchored:embedded"):
+        value = reps[cls]
+        assert "\n" in value and not pattern.fullmatch(value)
+        assert re.search(pattern.pattern, value, re.MULTILINE)

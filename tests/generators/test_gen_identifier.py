@@ -60,13 +60,14 @@ def test_invalid_identifier_types_are_documented_and_schema_invalid(request_erro
 def test_identifier_variants_are_undocumented_observations() -> None:
     prefix = "sct7f3a-"
     variants = identifier_variants(prefix)
-    assert [v.cls for v in variants] == ["upper", "underscore", "dot", "long", "empty", "space", "null"]
+    assert [v.cls for v in variants] == ["upper", "underscore", "dot", "long", "empty", "space", "newline",
+                                        "embedded-newline", "null"]
     by_key: dict[str, object] = {}
     for variant in variants:
         assert variant.documented is False and variant.field == FIELD
         assert not is_conservative_label(variant.value)
         by_key[variant.cls] = variant.value
-    for key in ("upper", "underscore", "dot", "long", "space"):
+    for key in ("upper", "underscore", "dot", "long", "space", "newline", "embedded-newline"):
         value = by_key[key]
         assert isinstance(value, str) and value.startswith(prefix)
     long = by_key["long"]

@@ -8,6 +8,7 @@ import contracts.generators as generators
 from contracts.generators import Labeled, canonical
 
 PUBLIC_API = {
+    "IDENTIFIER_MAX_LENGTH",
     "Labeled",
     "UnallocatedNumberWarning",
     "Vocab",

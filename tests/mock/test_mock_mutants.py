@@ -29,6 +29,7 @@ class Step:
     who: str | tuple[str, str] | None = "primary"
     content: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    omit: tuple[str, ...] = ()  #: headers the request must not carry (httpx's defaults included)
 
 
 def basic(user: str, password: str) -> str:
@@ -109,6 +110,23 @@ WITNESSES: dict[str, tuple[Step, ...]] = {
     "put-500-one-in-eight": (*(put({"default_encryption": "optional"}),) * 7,
                              put({"default_encryption": "required"})),
     "sendas-stored-with-space": (put({"default_send_as": "+447400123456"}),),
+    # -- request shapes: the same request as another client puts it on the wire ----------------------
+    "accept-absent-406": (Step(omit=("Accept",)),),
+    "accept-wildcard-406": (Step(headers={"Accept": "*/*"}),),
+    "accept-q-values-406": (Step(headers={"Accept": "text/html;q=0.9, application/json;q=0.8"}),),
+    "charset-415": (Step("PUT", content=b'{"default_encryption":"required"}',
+                         headers={"Content-Type": "application/json; charset=utf-8"}),),
+    "get-content-type-400": (Step(headers={"Content-Type": "application/json"}),),
+    "spaced-json-400": (Step("PUT", content=b'{"default_encryption": "required"}',
+                             headers={"Content-Type": "application/json"}),),
+    "reordered-keys-ignored": (put({"default_encryption": "required", "default_codecs": ["PCMU"]}),),
+    "large-body-413": (put({"domain_identifier": "primary-sip", "default_codecs": list(SPEC.codecs),
+                            "default_ciphers": list(SPEC.ciphers), "default_encryption": "optional",
+                            "default_send_as": "+878101234567890"}),),
+    "fetch-metadata-403": (Step(headers={"sec-fetch-mode": "cors"}),),
+    "readonly-domain-stored": (put({"default_encryption": "required", "domain": "other.example.invalid"}),),
+    "sendas-line-anchored": (put({"default_send_as": "+12015550123\n"}),
+                             put({"default_send_as": "junk\n+12015550123"})),
 }
 
 
@@ -131,7 +149,11 @@ def observe(space: MockSpace, steps: tuple[Step, ...]) -> list[Any]:
             elif step.body is not ...:
                 kwargs["json"] = step.body
             try:
-                r = client.request(step.method, PATH, **kwargs)
+                auth = kwargs.pop("auth")
+                request = client.build_request(step.method, PATH, **kwargs)
+                for name in step.omit:
+                    del request.headers[name]
+                r = client.send(request, auth=auth)
                 seen.append((r.status_code, r.headers.get("content-type"), r.text))
             except httpx.HTTPError as exc:
                 seen.append(type(exc).__name__)
@@ -189,7 +211,9 @@ def test_mutants_change_nothing_else(name: str) -> None:
     space = MockSpace(mutant=name)
     with httpx.Client(transport=space.transport(), base_url=space.base_url) as client:
         p = space.projects["secondary"]
-        r = client.put(PATH, json={"default_encryption": "required"}, auth=(p.project_id, p.token))
+        # The canonical request (the suite's own shape): a shape mutant refuses only other shapes.
+        r = client.put(PATH, json={"default_encryption": "required"}, auth=(p.project_id, p.token),
+                       headers={"Accept": "application/json"})
     assert r.status_code in (200, 201)
     assert space.profile("secondary")["default_encryption"] == "required"
 
