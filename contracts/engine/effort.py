@@ -21,11 +21,19 @@ class Effort:
     schemathesis_positive: int
     schemathesis_negative: int
     state_examples: int
+    #: Whether a rejection clause's hypothesis draws may repeat an invalid class its fixed representatives
+    #: already showed. Quick: no (the representatives stand for their class; a draw of a new class is
+    #: still sent). Deep: yes (positions and neighbours inside a class are what a weekly run explores).
+    repeat_classes: bool = True
+    #: How many real-but-unsupported names (codecs, ciphers, encryption values) a rejection clause sends,
+    #: the most likely additions first; None: every one (the tables in contracts/generators).
+    unsupported_names: int | None = None
 
 
 EFFORTS: dict[str, Effort] = {
-    "quick": Effort(name="quick", budget=400, examples=4, schemathesis_positive=8,
-                     schemathesis_negative=14, state_examples=3),
+    "quick": Effort(name="quick", budget=400, examples=2, schemathesis_positive=3,
+                     schemathesis_negative=5, state_examples=2,
+                     repeat_classes=False, unsupported_names=2),
     "deep": Effort(name="deep", budget=4000, examples=40, schemathesis_positive=120,
                     schemathesis_negative=200, state_examples=25),
 }

@@ -20,6 +20,7 @@ from contracts.engine.explore import Explorer
 from contracts.engine.safety import Refusal
 from contracts.engine.verdicts import Observation, Violation
 from contracts.errors import SkipClause
+from contracts.generators import canonical
 from contracts.spec import PATH, Spec
 
 __all__ = ["Session", "Who"]
@@ -60,6 +61,15 @@ class Session:
         #: (clause ID, judge) pairs called on every answer; installed by the runner from the declarations
         self.watchers: list[tuple[str, Callable[[Session, Exchange], Violation | None]]] = []
         self.observed_ids: frozenset[str] = frozenset()  #: traffic of these clauses is not judged
+        #: PUT bodies of the primary project answered 4xx (429 aside), by canonical JSON: a clause that
+        #: needs the answer to a body another clause already had refused reads it here (one request per
+        #: distinct invalid value per run, not per clause)
+        self.refused: dict[str, Exchange] = {}
+        #: ``{field: value}`` pairs (canonical JSON) a valid PUT of the primary project answered 201 and
+        #: echoed, shared by the clauses that each need one value of a vocabulary accepted: one PUT that
+        #: changes codecs, ciphers and encryption at once serves three clauses
+        self.accepted: dict[str, Exchange] = {}
+        self.sent_together: set[str] = set()  #: the combined bodies already sent
         # Identifiers are unique in the space: a prefix of the seed *and* the project, so that two projects
         # of one space tested at once with the same seed (a CI matrix) never ask for the same identifier.
         key = f"{cfg.seed}:{cfg.target.primary.project_id}"
@@ -87,7 +97,10 @@ class Session:
 
     def put(self, body: Any, who: Who = "primary") -> Exchange:
         self.before_write(who)
-        return self.client.request("PUT", creds=self.creds(who), body=body)
+        ex = self.client.request("PUT", creds=self.creds(who), body=body)
+        if who == "primary" and 400 <= ex.status < 500 and ex.status != 429:
+            self.refused.setdefault(canonical(body), ex)
+        return ex
 
     def send(self, method: str, *, creds: Credentials | None, who: Who = "primary",
              **kwargs: Any) -> Exchange:
