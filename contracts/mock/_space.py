@@ -57,7 +57,10 @@ class MockSpace:
 
     def __init__(self, config: MockConfig | None = None, *, mutant: str | None = None,
                  faults: Faults | None = None, seed: int = 0,
-                 projects: tuple[Project, ...] = DEFAULT_PROJECTS) -> None:
+                 projects: tuple[Project, ...] | None = None) -> None:
+        # Read at call time, not bound as a default: tests swap the module's DEFAULT_PROJECTS (sentinel
+        # tokens) and every space made afterwards must hold them.
+        projects = DEFAULT_PROJECTS if projects is None else projects
         self.config = config or MockConfig()
         self.mutant: Mutant | None = MUTANTS.get(mutant) if mutant is not None else None
         if mutant is not None and self.mutant is None:
