@@ -12,7 +12,7 @@ from contracts.spec import RANDOM_SEND_AS
 
 from ..generators import Labeled, canonical
 
-__all__ = ["accepts", "accepts_each", "expect_full_profile", "probe", "rejects", "rejects_every",
+__all__ = ["accepts", "accepts_each", "answer_to", "expect_full_profile", "probe", "rejects", "rejects_every",
            "send_as_matches", "stored_equal"]
 
 
@@ -103,7 +103,18 @@ def _record_accepted(s: Session, body: Mapping[str, Any], ex: Exchange) -> None:
         return
     for name, value in body.items():
         if _echo_mismatch(s, {name: value}, profile) is None:
-            s.accepted[canonical({name: value})] = ex
+            s.accepted.setdefault(canonical({name: value}), ex)
+
+
+def answer_to(s: Session, body: Mapping[str, Any]) -> Exchange:
+    """The answer to a one-field PUT: the run's own when a clause already had that value accepted and
+    echoed (``Session.accepted``) or that body refused (``Session.refused``), else a new PUT.
+
+    Observed points share requests this way: every run still shows them the same fixed values, and a
+    value another clause already sent costs nothing more.
+    """
+    key = canonical(dict(body))
+    return s.accepted.get(key) or s.refused.get(key) or s.put(dict(body))
 
 
 def rejects(s: Session, body: Any, what: str) -> Exchange:

@@ -12,13 +12,13 @@ from typing import Any, Literal
 from contracts.engine.session import Session
 
 from .. import generators as gen
-from ._common import accepts, accepts_each, probe, rejects_every
+from ._common import accepts, accepts_each, answer_to, probe, rejects_every
 
 Vocab = Literal["codecs", "ciphers"]
 _FIELD = {"codecs": "default_codecs", "ciphers": "default_ciphers"}
 _OBS = {"codecs": "OBS-CODEC", "ciphers": "OBS-CIPHER"}
-_OBS_KEY = {"case-lower": "CASE", "case-title": "CASE", "empty": "EMPTY", "duplicates": "DUP",
-            "null": "NULL", "order": "ORDER"}
+_OBS_KEY = {"case-lower": "CASE", "case-title": "CASE", "case-mixed": "CASE", "empty": "EMPTY",
+            "duplicates": "DUP", "null": "NULL", "order": "ORDER"}
 _QUESTION = {
     "CASE": "Are {v} names matched case-sensitively?",
     "EMPTY": "Is an empty {f} accepted, and how is it stored?",
@@ -58,7 +58,7 @@ def undocumented(s: Session, vocab: Vocab, clause_id: str) -> None:
         key = _OBS_KEY.get(lab.cls)
         if key is None:
             continue
-        ex = s.put({field: lab.value})
+        ex = answer_to(s, {field: lab.value})
         echo = (ex.json() or {}).get(field) if ex.status < 300 else None
         entry: dict[str, Any] = {"status": ex.status, "accepted": 200 <= ex.status < 300}
         if entry["accepted"]:

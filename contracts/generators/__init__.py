@@ -27,12 +27,20 @@ from ._e164 import (
 )
 from ._encryption import invalid_encryption, undocumented_encryption, valid_encryption
 from ._formats import register_formats
-from ._identifier import dns_labels, identifier_variants, invalid_identifier_types
+from ._identifier import (
+    LENGTH_LADDER,
+    dns_labels,
+    identifier_of_length,
+    identifier_variants,
+    invalid_identifier_types,
+    is_conservative_label,
+)
 from ._labeled import Labeled, canonical
 from ._representatives import representatives
 from ._vocab import Vocab, invalid_items, invalid_types, singletons, undocumented_variants, valid_lists
 
 __all__ = [
+    "LENGTH_LADDER",
     "Labeled",
     "UnallocatedNumberWarning",
     "Vocab",
@@ -40,6 +48,7 @@ __all__ = [
     "canonical",
     "dns_labels",
     "e164_extremes",
+    "identifier_of_length",
     "identifier_variants",
     "invalid_e164",
     "invalid_encryption",
@@ -47,6 +56,7 @@ __all__ = [
     "invalid_items",
     "invalid_send_as_types",
     "invalid_types",
+    "is_conservative_label",
     "is_valid_e164",
     "mixed_invalid_bodies",
     "owned_numbers_from_env",

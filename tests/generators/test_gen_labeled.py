@@ -8,6 +8,7 @@ import contracts.generators as generators
 from contracts.generators import Labeled, canonical
 
 PUBLIC_API = {
+    "LENGTH_LADDER",
     "Labeled",
     "UnallocatedNumberWarning",
     "Vocab",
@@ -15,6 +16,7 @@ PUBLIC_API = {
     "canonical",
     "dns_labels",
     "e164_extremes",
+    "identifier_of_length",
     "identifier_variants",
     "invalid_e164",
     "invalid_encryption",
@@ -22,6 +24,7 @@ PUBLIC_API = {
     "invalid_items",
     "invalid_send_as_types",
     "invalid_types",
+    "is_conservative_label",
     "is_valid_e164",
     "mixed_invalid_bodies",
     "owned_numbers_from_env",
