@@ -144,7 +144,7 @@ def _lengths(s: Session) -> None:
     accepted = [n for n, v in seen.items() if v == "accepted"]
     # The exchange shown (and compared by status with the baseline) is the first refusal: a service that
     # changes how it refuses (400 for 422) shows here as in every other refusal, one cause.
-    ex = next((e for e in shown if e.status >= 300), shown[-1] if shown else None)
+    shown_ex: Exchange | None = next((e for e in shown if e.status >= 300), shown[-1] if shown else None)
     s.observe("OBS-ID-LENGTH", "SP-ID-004", "Which domain_identifier lengths are accepted (the usual "
-              "limits 16, 32, 63, 64, each one either side)?", ex, seen,
+              "limits 16, 32, 63, 64, each one either side)?", shown_ex, seen,
               f"lengths accepted: {', '.join(accepted) or 'none'} of {', '.join(seen)}")
