@@ -96,6 +96,8 @@ class Run(_Part):
     """the command line that reproduces the run"""
     interrupted: str | None = None
     """why the run stopped early (Ctrl-C, the target stopped answering), or null"""
+    examples_reduced: str | None = None
+    """when and why the run spent fewer exploratory examples than its profile (slow answers), or null"""
 
 
 class Requests(_Part):

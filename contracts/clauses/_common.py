@@ -13,8 +13,8 @@ from contracts.spec import RANDOM_SEND_AS
 
 from ..generators import Labeled, canonical
 
-__all__ = ["accepted", "accepts", "echo_mismatch", "expect_full_profile", "probe", "put_valid", "rejects",
-           "rejects_every", "send_as_matches", "stored_equal"]
+__all__ = ["accepted", "accepts", "accepts_each", "answer_to", "echo_mismatch", "expect_full_profile",
+           "probe", "put_valid", "rejects", "rejects_every", "send_as_matches", "stored_equal"]
 
 #: Fresh identifiers tried after a documented-valid PUT was refused because its identifier may be taken.
 TAKEN_RETRIES = 3
@@ -102,12 +102,68 @@ def accepted(s: Session, ex: Exchange, body: Mapping[str, Any], what: str) -> tu
     if mismatch:
         raise Violation(f"{what}: the answer does not echo what was sent", expected=dict(body),
                         actual=mismatch, exchange=ex)
+    _record_accepted(s, body, ex)
     return ex, profile
 
 
+def _together(s: Session) -> list[dict[str, Any]]:
+    """The i-th supported value of every vocabulary field in one body (as many bodies as the longest
+    vocabulary has values): each value of each field is in exactly one of them."""
+    vocabularies: dict[str, list[Any]] = {"default_codecs": [[c] for c in s.spec.codecs],
+                    "default_ciphers": [[c] for c in s.spec.ciphers],
+                    "default_encryption": list(s.spec.encryption_values)}
+    longest = max(len(v) for v in vocabularies.values())
+    return [{f: vals[i] for f, vals in vocabularies.items() if i < len(vals)} for i in range(longest)]
+
+
+def accepts_each(s: Session, field: str, values: Iterable[Any]) -> None:
+    """Every value of ``field`` is accepted and echoed (201, the full profile).
+
+    Each value goes out first inside a combined body that carries one value of every vocabulary field
+    (``_together``): a 201 whose echo matches a field counts for that field's clause too. Whatever such a
+    body did not show (refused, another status, a field not echoed) is sent alone and judged alone, so a
+    finding stays with the clause of the field it concerns.
+    """
+    for value in values:
+        key = canonical({field: value})
+        if key not in s.accepted:
+            body = next((b for b in _together(s) if canonical(b.get(field)) == canonical(value)), None)
+            if body is not None and canonical(body) not in s.sent_together:
+                s.sent_together.add(canonical(body))
+                _record_accepted(s, body, s.put(body))
+        if key not in s.accepted:
+            accepts(s, {field: value}, f"PUT {field}={value}")
+
+
+def _record_accepted(s: Session, body: Mapping[str, Any], ex: Exchange) -> None:
+    # Accepted and echoed is what the sharing clauses need; a profile short of a member is SP-PROTO-002's
+    # and SP-PROTO-007's finding, and sending every value again alone would show nothing more.
+    profile = ex.json() if ex.status == s.spec.success_status("PUT") else None
+    if not isinstance(profile, dict):
+        return
+    for name, value in body.items():
+        if echo_mismatch(s, {name: value}, profile) is None:
+            s.accepted.setdefault(canonical({name: value}), ex)
+
+
+def answer_to(s: Session, body: Mapping[str, Any]) -> Exchange:
+    """The answer to a one-field PUT: the run's own when a clause already had that value accepted and
+    echoed (``Session.accepted``) or that body refused (``Session.refused``), else a new PUT.
+
+    Observed points share requests this way: every run still shows them the same fixed values, and a
+    value another clause already sent costs nothing more.
+    """
+    key = canonical(dict(body))
+    return s.accepted.get(key) or s.refused.get(key) or s.put(dict(body))
+
+
 def rejects(s: Session, body: Any, what: str) -> Exchange:
-    """PUT a documented-invalid body: it must be refused with 422 (format: SP-PROTO-003/007)."""
-    ex = s.put(body)
+    """PUT a documented-invalid body: it must be refused with 422 (format: SP-PROTO-003/007).
+
+    A body the run already sent and saw refused is judged on that answer (``Session.refused``): a
+    documented-invalid value is invalid whatever the profile holds, so sending it twice tells nothing new.
+    """
+    ex = s.refused.get(canonical(body)) or s.put(body)
     s.expect_status(ex, 422, what)
     return ex
 
@@ -120,17 +176,20 @@ def rejects_every(s: Session, key: str, field: str, fixed: Iterable[Labeled], mo
     """
 
     judged: set[str] = set()
+    shown: set[str] = set()  #: invalid classes a request of this clause has shown
 
-    def check(lab: Labeled) -> None:
+    def check(lab: Labeled, *, drawn: bool = False) -> None:
         key = canonical(lab.value)
-        if key in judged:
-            return  # each value is sent once: a draw equal to a value already judged costs no request
+        if key in judged or (drawn and lab.cls in shown and not s.effort.repeat_classes):
+            return  # each value is sent once; in quick a draw that only repeats a shown class is not sent
         judged.add(key)
         if not unless(lab):
+            shown.add(lab.cls)
             rejects(s, {field: lab.value}, f"PUT {field} ({lab.cls}: {lab.note or lab.value!r})")
 
     s.explorer.each(fixed, probe(check))
-    s.explorer.search(key, more, probe(check), examples=s.examples(s.effort.examples), keyfn=canonical)
+    s.explorer.search(key, more, probe(lambda lab: check(lab, drawn=True)),
+                      examples=s.examples(s.effort.examples), keyfn=canonical)
 
 
 def expect_full_profile(s: Session, ex: Exchange, profile: Mapping[str, Any], what: str) -> None:

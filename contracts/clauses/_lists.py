@@ -12,13 +12,13 @@ from typing import Any, Literal
 from contracts.engine.session import Session
 
 from .. import generators as gen
-from ._common import accepts, probe, rejects_every
+from ._common import accepts, accepts_each, answer_to, probe, rejects_every
 
 Vocab = Literal["codecs", "ciphers"]
 _FIELD = {"codecs": "default_codecs", "ciphers": "default_ciphers"}
 _OBS = {"codecs": "OBS-CODEC", "ciphers": "OBS-CIPHER"}
-_OBS_KEY = {"case-lower": "CASE", "case-title": "CASE", "empty": "EMPTY", "duplicates": "DUP",
-            "null": "NULL", "order": "ORDER"}
+_OBS_KEY = {"case-lower": "CASE", "case-title": "CASE", "case-mixed": "CASE", "empty": "EMPTY",
+            "duplicates": "DUP", "null": "NULL", "order": "ORDER"}
 _QUESTION = {
     "CASE": "Are {v} names matched case-sensitively?",
     "EMPTY": "Is an empty {f} accepted, and how is it stored?",
@@ -30,8 +30,7 @@ _QUESTION = {
 
 def each_value_alone(s: Session, vocab: Vocab) -> None:
     """Every supported name alone is accepted and echoed."""
-    field = _FIELD[vocab]
-    s.explorer.each(gen.singletons(vocab), probe(lambda v: accepts(s, {field: v}, f"PUT {field}={v}")))
+    accepts_each(s, _FIELD[vocab], gen.singletons(vocab))
 
 
 def subsets_and_orders(s: Session, vocab: Vocab, clause_id: str) -> None:
@@ -42,7 +41,8 @@ def subsets_and_orders(s: Session, vocab: Vocab, clause_id: str) -> None:
 
 
 def unsupported_names(s: Session, vocab: Vocab, clause_id: str) -> None:
-    rejects_every(s, clause_id, _FIELD[vocab], gen.representatives("items", vocab), gen.invalid_items(vocab))
+    fixed = gen.representatives("items", vocab, names=s.effort.unsupported_names)
+    rejects_every(s, clause_id, _FIELD[vocab], fixed, gen.invalid_items(vocab))
 
 
 def wrong_types(s: Session, vocab: Vocab, clause_id: str) -> None:
@@ -58,7 +58,7 @@ def undocumented(s: Session, vocab: Vocab, clause_id: str) -> None:
         key = _OBS_KEY.get(lab.cls)
         if key is None:
             continue
-        ex = s.put({field: lab.value})
+        ex = answer_to(s, {field: lab.value})
         echo = (ex.json() or {}).get(field) if ex.status < 300 else None
         entry: dict[str, Any] = {"status": ex.status, "accepted": 200 <= ex.status < 300}
         if entry["accepted"]:

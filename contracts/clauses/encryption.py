@@ -5,7 +5,7 @@ from __future__ import annotations
 from contracts.engine.session import Session
 
 from .. import generators as gen
-from ._common import accepts, probe, rejects_every
+from ._common import accepts_each, rejects_every
 from ._registry import clause
 
 FIELD = "default_encryption"
@@ -16,7 +16,7 @@ FIELD = "default_encryption"
         doc="/components/schemas/Encryption",
         needs=("write",))
 def both_values(s: Session) -> None:
-    s.explorer.each(s.spec.encryption_values, probe(lambda v: accepts(s, {FIELD: v}, f"PUT {FIELD}={v}")))
+    accepts_each(s, FIELD, s.spec.encryption_values)
 
 
 @clause("SP-ENC-002", area="encryption",
@@ -24,7 +24,8 @@ def both_values(s: Session) -> None:
         doc="/components/schemas/Encryption",
         needs=("write",))
 def other_values(s: Session) -> None:
-    rejects_every(s, "SP-ENC-002", FIELD, gen.representatives("encryption"), gen.invalid_encryption())
+    rejects_every(s, "SP-ENC-002", FIELD, gen.representatives("encryption", names=s.effort.unsupported_names),
+                  gen.invalid_encryption())
 
 
 @clause("SP-ENC-003", area="encryption",

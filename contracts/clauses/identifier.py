@@ -10,7 +10,7 @@ from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 
 from .. import generators as gen
-from ._common import accepts, probe, put_valid, rejects_every
+from ._common import accepts, answer_to, probe, put_valid, rejects_every
 from ._registry import clause, watches
 from .shapes import readonly_domain
 
@@ -53,8 +53,11 @@ def _accept_with_domain(s: Session, ident: str) -> None:
         doc="/components/schemas/SipProfile/properties/domain",
         needs=("write",))
 def dns_labels(s: Session) -> None:
-    # Two fixed values first, so that the domain is seen to be *recomputed*, then random ones.
-    fixed = [f"{s.id_prefix}a", f"{s.id_prefix}-b2"]
+    # Fixed values first (one after the other, so that the domain is seen to be *recomputed*): the length
+    # ladder's values within the conservative core, so a length limit that drifts below them is seen every
+    # run; then random ones.
+    fixed = [v for v in (gen.identifier_of_length(s.id_prefix, n) for n in gen.LENGTH_LADDER)
+             if v is not None and gen.is_conservative_label(v, s.id_prefix)]
     check = probe(lambda ident: _accept_with_domain(s, ident))
     s.explorer.each(fixed, check)
     # A body that sets the read-only domain beside a new identifier: stored as sent, it would not follow
@@ -115,10 +118,11 @@ def wrong_types(s: Session) -> None:
         needs=("write",),
         observes=("OBS-ID-UPPER", "OBS-ID-UNDERSCORE", "OBS-ID-DOT", "OBS-ID-LONG",
                   "OBS-ID-EMPTY", "OBS-ID-SPACE", "OBS-ID-NEWLINE", "OBS-ID-EMBEDDED-NEWLINE",
-                  "OBS-ID-NULL"))
+                  "OBS-ID-NULL", "OBS-ID-LENGTH"))
 def character_rules(s: Session) -> None:
+    _lengths(s)
     for lab in gen.identifier_variants(s.id_prefix):
-        ex = s.put({FIELD: lab.value})
+        ex = answer_to(s, {FIELD: lab.value})
         ok = 200 <= ex.status < 300
         value: dict[str, Any] = {"accepted": ok, "status": ex.status}
         if ok:
@@ -129,3 +133,23 @@ def character_rules(s: Session) -> None:
         s.observe(f"OBS-ID-{lab.cls.upper()}", "SP-ID-004",
                   f"Is a domain_identifier with {lab.note or lab.cls} accepted?", ex, value,
                   f"{lab.cls}: {'accepted, stored ' + value['stored'] if ok else 'rejected'} ({ex.status})")
+
+
+def _lengths(s: Session) -> None:
+    """OBS-ID-LENGTH: which of the ladder's lengths are accepted (the core ones SP-ID-001 already sent)."""
+    seen: dict[str, str] = {}
+    shown: list[Exchange] = []
+    for n in gen.LENGTH_LADDER:
+        value = gen.identifier_of_length(s.id_prefix, n)
+        if value is None:
+            continue
+        ex = answer_to(s, {FIELD: value})
+        shown.append(ex)
+        seen[str(n)] = "accepted" if 200 <= ex.status < 300 else f"refused ({ex.status})"
+    accepted = [n for n, v in seen.items() if v == "accepted"]
+    # The exchange shown (and compared by status with the baseline) is the first refusal: a service that
+    # changes how it refuses (400 for 422) shows here as in every other refusal, one cause.
+    shown_ex: Exchange | None = next((e for e in shown if e.status >= 300), shown[-1] if shown else None)
+    s.observe("OBS-ID-LENGTH", "SP-ID-004", "Which domain_identifier lengths are accepted (the usual "
+              "limits 16, 32, 63, 64, each one either side)?", shown_ex, seen,
+              f"lengths accepted: {', '.join(accepted) or 'none'} of {', '.join(seen)}")

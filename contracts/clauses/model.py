@@ -85,7 +85,7 @@ def profile_model(s: Session) -> None:
             return  # SP-STATE-006 says why; the monitor still judges every answer
         from ._stateful import run_sequences  # hypothesis' stateful machinery, for the deep profile only
 
-        run_sequences(s, "SP-STATE-005", examples=s.effort.state_examples)
+        run_sequences(s, "SP-STATE-005", examples=s.examples(s.effort.state_examples))
 
 
 def _primary(s: Session, ex: Exchange) -> bool:

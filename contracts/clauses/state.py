@@ -57,7 +57,7 @@ def idempotence(s: Session) -> None:
                             exchange=ex)
 
     s.explorer.search("SP-STATE-002", _bodies(s), probe(check),
-                      examples=s.examples(max(2, s.effort.state_examples - 1)))
+                      examples=s.examples(max(1, s.effort.state_examples - 1)))
 
 
 @clause("SP-STATE-003", area="state",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from statistics import median
 from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
@@ -20,11 +21,18 @@ from contracts.engine.explore import Explorer
 from contracts.engine.safety import Refusal
 from contracts.engine.verdicts import Observation, Violation
 from contracts.errors import SkipClause
+from contracts.generators import canonical
 from contracts.spec import PATH, Spec
 
 __all__ = ["Session", "Who"]
 
 Who = Literal["primary", "secondary", "novoice"]
+
+#: A median PUT slower than this makes the run explore less (``Session.examples``): a write path 2.5 s
+#: slower must cost a nightly job minutes, not a quarter of an hour.
+SLOW_PUT_S = 1.0
+SLOW_WINDOW = 9  #: the last PUTs the median is taken over
+SLOW_MIN_PUTS = 3  #: no judgement on fewer PUTs than this
 
 
 @dataclass
@@ -63,6 +71,18 @@ class Session:
         #: clause ID -> what a passing clause met on the way that a reader should know (the runner puts it
         #: in the clause's reason): e.g. identifiers another project held
         self.notes: dict[str, list[str]] = {}
+        #: PUT bodies of the primary project answered 4xx (429 aside), by canonical JSON: a clause that
+        #: needs the answer to a body another clause already had refused reads it here (one request per
+        #: distinct invalid value per run, not per clause)
+        self.refused: dict[str, Exchange] = {}
+        #: ``{field: value}`` pairs (canonical JSON) a valid PUT of the primary project answered 201 and
+        #: echoed, shared by the clauses that each need one value of a vocabulary accepted: one PUT that
+        #: changes codecs, ciphers and encryption at once serves three clauses
+        self.accepted: dict[str, Exchange] = {}
+        self.sent_together: set[str] = set()  #: the combined bodies already sent
+        self.put_seconds: list[float] = []  #: how long each PUT of the run took to answer
+        #: when and why the run began spending fewer exploratory examples (``examples``), or None
+        self.examples_reduced: str | None = None
         # Identifiers are unique in the space: a prefix of the seed *and* the project, so that two projects
         # of one space tested at once with the same seed (a CI matrix) never ask for the same identifier.
         key = f"{cfg.seed}:{cfg.target.primary.project_id}"
@@ -81,7 +101,22 @@ class Session:
         return found  # type: ignore[no-any-return]
 
     def examples(self, default: int) -> int:
-        return self.cfg.max_examples or default
+        """How many examples an exploratory search may draw: the profile's, unless the answers got slow.
+
+        On a slow account (the median of the last PUTs over ``SLOW_PUT_S``) every search draws one example
+        from then on: the fixed representatives are still all sent and the latency is still observed
+        (SP-PROTO-009), but the run spends fewer requests instead of more minutes. ``--max-examples``
+        wins over both.
+        """
+        if self.cfg.max_examples:
+            return self.cfg.max_examples
+        recent = self.put_seconds[-SLOW_WINDOW:]
+        if self.examples_reduced is None and len(recent) >= SLOW_MIN_PUTS and median(recent) > SLOW_PUT_S:
+            self.examples_reduced = (
+                f"answers were slow (median PUT {median(recent):.1f} s, over {SLOW_PUT_S:g} s, after "
+                f"{self.client.recorder.total} requests): every exploratory search drew 1 example from then "
+                "on")
+        return min(default, 1) if self.examples_reduced else default
 
     # -- requests ---------------------------------------------------------------------------------------
 
@@ -90,7 +125,10 @@ class Session:
 
     def put(self, body: Any, who: Who = "primary") -> Exchange:
         self.before_write(who)
-        return self.client.request("PUT", creds=self.creds(who), body=body)
+        ex = self.client.request("PUT", creds=self.creds(who), body=body)
+        if who == "primary" and 400 <= ex.status < 500 and ex.status != 429:
+            self.refused.setdefault(canonical(body), ex)
+        return ex
 
     def send(self, method: str, *, creds: Credentials | None, who: Who = "primary",
              **kwargs: Any) -> Exchange:
@@ -163,6 +201,8 @@ class Session:
     def _watch(self, ex: Exchange) -> None:
         """Every answer of the run passes every monitor the runner installed (declared in the clauses)."""
         self.monitor.requests = self.client.recorder.total
+        if ex.method == "PUT":
+            self.put_seconds.append(ex.elapsed_s)
         for clause_id, judge in self.watchers:
             violation = judge(self, ex)
             if violation is not None:

@@ -27,14 +27,22 @@ from ._e164 import (
 )
 from ._encryption import invalid_encryption, undocumented_encryption, valid_encryption
 from ._formats import register_formats
+from ._identifier import (
+    LENGTH_LADDER,
+    dns_labels,
+    identifier_of_length,
+    identifier_variants,
+    invalid_identifier_types,
+    is_conservative_label,
+)
 from ._identifier import MAX_LENGTH as IDENTIFIER_MAX_LENGTH
-from ._identifier import dns_labels, identifier_variants, invalid_identifier_types, is_conservative_label
 from ._labeled import Labeled, canonical
 from ._representatives import representatives
 from ._vocab import Vocab, invalid_items, invalid_types, singletons, undocumented_variants, valid_lists
 
 __all__ = [
     "IDENTIFIER_MAX_LENGTH",
+    "LENGTH_LADDER",
     "Labeled",
     "UnallocatedNumberWarning",
     "Vocab",
@@ -42,6 +50,7 @@ __all__ = [
     "canonical",
     "dns_labels",
     "e164_extremes",
+    "identifier_of_length",
     "identifier_variants",
     "invalid_e164",
     "invalid_encryption",

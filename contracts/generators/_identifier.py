@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from ._labeled import Labeled
 
-__all__ = ["FIELD", "dns_labels", "identifier_variants", "invalid_identifier_types"]
+__all__ = ["FIELD", "LENGTH_LADDER", "MAX_LENGTH", "dns_labels", "identifier_of_length",
+           "identifier_variants", "invalid_identifier_types"]
 
 FIELD = "domain_identifier"
 
@@ -22,6 +23,11 @@ MIN_LENGTH = 3
 MAX_LENGTH = 40
 #: Length of the "long" observation probe: one more than a DNS label may hold (RFC 1035, 63 octets).
 LONG_LENGTH = 64
+#: The lengths every run sends (17.4: a length limit's drift is seen every night, not when a draw happens
+#: to be long enough): the usual limits, each one either side, i.e. the powers of two 16, 32, 64 and the DNS
+#: label's 63. Those within the conservative core (``MAX_LENGTH``) are SP-ID-001's fixed values, asserted;
+#: the longer ones are only observed.
+LENGTH_LADDER = (15, 16, 17, 31, 32, 33, 62, 63, 64, 65)
 
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 _PREFIX = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-?")
@@ -56,6 +62,14 @@ def dns_labels(prefix: str) -> st.SearchStrategy[str]:
     """Lowercase DNS labels of 3-40 characters that start with ``prefix``; shrinks to the shortest."""
     _check_prefix(prefix)
     return _labels(prefix)
+
+
+def identifier_of_length(prefix: str, length: int) -> str | None:
+    """A lowercase label of exactly ``length`` characters behind ``prefix`` (None when the prefix is too
+    long for it): the prefix, a hyphen, then ``x`` up to the length."""
+    _check_prefix(prefix)
+    base = prefix if prefix.endswith("-") else prefix + "-"
+    return base.ljust(length, "x") if len(base) < length else None
 
 
 def is_conservative_label(value: object, prefix: str = "") -> bool:
@@ -101,7 +115,7 @@ def identifier_variants(prefix: str) -> list[Labeled]:
         Labeled(base + "under_score", "underscore", False, f"an underscore {rules}", FIELD),
         Labeled(base + "dot.ted", "dot", False, f"a dot, which would split the DNS name {rules}", FIELD),
         Labeled(
-            (base + "long-").ljust(LONG_LENGTH, "x"),
+            base.ljust(LONG_LENGTH, "x"),
             "long",
             False,
             f"{LONG_LENGTH} characters, longer than a DNS label {rules}",

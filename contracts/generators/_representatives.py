@@ -19,22 +19,25 @@ Kind = Literal["items", "types", "encryption", "e164", "send_as_types", "identif
 _EVERY_ONE = frozenset({"unsupported-name"})
 
 
-def _first_per_class(labels: Iterable[Labeled]) -> list[Labeled]:
-    seen: set[str] = set()
+def _first_per_class(labels: Iterable[Labeled], names: int | None) -> list[Labeled]:
+    seen: dict[str, int] = {}
     out: list[Labeled] = []
     for lab in labels:
-        if lab.cls in _EVERY_ONE or lab.cls not in seen:
-            seen.add(lab.cls)
+        count = seen.get(lab.cls, 0)
+        # Unsupported names: the first ``names`` of them (all when None); any other class: its first value.
+        if (names is None or count < names) if lab.cls in _EVERY_ONE else count == 0:
+            seen[lab.cls] = count + 1
             out.append(lab)
     return out
 
 
-def representatives(kind: Kind, vocab: _vocab.Vocab = "codecs") -> list[Labeled]:
-    """Fixed documented-invalid values: one per class (all unsupported names), simplest first."""
+def representatives(kind: Kind, vocab: _vocab.Vocab = "codecs", *, names: int | None = None) -> list[Labeled]:
+    """Fixed documented-invalid values: one per class, simplest first; of the real-but-unsupported names
+    the first ``names`` (the most likely to be added, first in the tables), every one when None."""
     if kind == "items":
         field = _vocab.FIELDS[vocab]
-        return _first_per_class(Labeled([item], cls, True, f"{note}, alone", field)
-                                for item, cls, note in _vocab._bad_items(vocab))
+        return _first_per_class((Labeled([item], cls, True, f"{note}, alone", field)
+                                 for item, cls, note in _vocab._bad_items(vocab)), names)
     tables: dict[str, Callable[[], Iterable[Labeled]]] = {
         "types": lambda: _vocab._wrong_types(vocab),
         "encryption": _encryption._invalid,
@@ -43,4 +46,4 @@ def representatives(kind: Kind, vocab: _vocab.Vocab = "codecs") -> list[Labeled]
         "identifier_types": lambda: _identifier._WRONG_TYPES,
     }
     table = tables[kind]()
-    return _first_per_class(table)
+    return _first_per_class(table, names)

@@ -200,17 +200,23 @@ def invalid_types(vocab: Vocab) -> st.SearchStrategy[Labeled]:
     return st.sampled_from(_wrong_types(vocab))
 
 
+def _mixed(name: str) -> str:
+    """Alternating case from a lower-case first letter (``OPUS`` -> ``oPuS``): neither lower nor title."""
+    return "".join(c.upper() if i % 2 else c.lower() for i, c in enumerate(name))
+
+
 def undocumented_variants(vocab: Vocab) -> list[Labeled]:
     """The fixed observation probes, one per undocumented point, each ``documented=False``.
 
-    Keys: ``case-lower``, ``case-title``, ``empty``, ``duplicates``, ``null``, ``order``. The note names the
-    fragment's ``x-undocumented`` id the probe answers.
+    Keys: ``case-lower``, ``case-title``, ``case-mixed``, ``empty``, ``duplicates``, ``null``, ``order``. The
+    note names the fragment's ``x-undocumented`` id the probe answers.
     """
     names = vocabulary(vocab)
     field = FIELDS[vocab]
     supported = set(names)
     lower = next(n for n in names if n.lower() not in supported and n.lower() != n)
     title = next(n for n in names if n.title() not in supported and n.title() != n)
+    mixed = next(n for n in names if _mixed(n) not in supported and _mixed(n) not in (n.lower(), n.title()))
     return [
         Labeled(
             [lower.lower()],
@@ -224,6 +230,13 @@ def undocumented_variants(vocab: Vocab) -> list[Labeled]:
             "case-title",
             False,
             f"{title} in title case (x-undocumented: case-sensitivity)",
+            field,
+        ),
+        Labeled(
+            [_mixed(mixed)],
+            "case-mixed",
+            False,
+            f"{mixed} in mixed case (x-undocumented: case-sensitivity)",
             field,
         ),
         Labeled([], "empty", False, "an empty list (x-undocumented: empty-lists)", field),

@@ -42,6 +42,8 @@ class MockApp:
         body = await _read_body(receive, self._service.config.max_body_bytes + 1)
         plan = self._faults.plan()
         latency = plan.latency_s + self._service.latency_for(method)
+        if method == "PUT":
+            latency += self._faults.faults.put_latency_s
         if latency:
             await asyncio.sleep(latency)
         if plan.kind == "hang":

@@ -27,6 +27,7 @@ HANG_LIMIT_S = 600.0
 @dataclass(frozen=True, kw_only=True)
 class Faults:
     latency_s: float = 0.0  #: added to every answer
+    put_latency_s: float = 0.0  #: added to every PUT answer on top (a write path that got slower)
     rate_limit_every: int = 0  #: every Nth request starts a burst of 429 answers (0: never)
     rate_limit_burst: int = 1  #: how many answers a burst lasts
     retry_after_s: float = 1  #: Retry-After of 429 and 503 answers

@@ -134,6 +134,8 @@ def run_warnings(doc: Mapping[str, Any]) -> list[str]:
         out.append(f"--insecure-http: Basic credentials were sent over plain http to {host(doc)}, which is "
                    "not loopback; anyone on the path could read them. Rotate the token if the network is "
                    "not trusted.")
+    if doc["run"].get("examples_reduced"):
+        out.append(f"fewer exploratory examples: {doc['run']['examples_reduced']}")
     return out
 
 

@@ -353,7 +353,7 @@ def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[s
                    "insecure_http": cfg.target.insecure_http},
         "run": {"seed": cfg.seed, "profile": cfg.effort.name, "started_at": started_at,
                 "finished_at": _now(), "duration_s": round(duration, 3), "writes_allowed": cfg.allow_writes,
-                "command": command, "interrupted": interrupted},
+                "command": command, "interrupted": interrupted, "examples_reduced": s.examples_reduced},
         "requests": {"total": rec.total, "by_method": dict(sorted(rec.by_method.items())),
                      "budget": cfg.budget, "retries": rec.retries,
                      "flaky": dict(sorted(rec.flaky.items()))},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from contracts.clauses._stateful import run_sequences
+from contracts.engine.client import Exchange
 from contracts.engine.config import load_config
 from contracts.engine.verdicts import Violation
 from contracts.runner import Run
@@ -54,3 +56,25 @@ def test_only_the_deep_profile_runs_them(tmp_path: Path) -> None:
         counts[profile] = result.requests
         assert result.verdict == "pass"
     assert counts["quick"] <= 3 < counts["deep"]  # quick: one GET (plus the rehearsal's PUT and GET)
+
+
+@pytest.mark.slow
+def test_the_sequences_are_the_seeds_not_chance(tmp_path: Path) -> None:
+    """Two runs with one seed send the same sequences (the seed reaches the machine, not a wrapper)."""
+    sent = []
+    for n in range(2):
+        with _run(None, tmp_path / str(n)) as run:
+            run.client.recorder.clause = "SP-STATE-005"
+            seen: list[tuple[str, str]] = []
+            watch = run.client.on_exchange
+
+            def record(ex: Exchange, watch: Callable[[Exchange], None] = watch,
+                       seen: list[tuple[str, str]] = seen) -> None:
+                seen.append((ex.method, str(ex.request_dict().get("body"))))
+                watch(ex)
+
+            run.client.on_exchange = record
+            run_sequences(run.session, "SP-STATE-005", examples=5)
+            sent.append(seen)
+    assert sent[0] == sent[1]
+    assert len(sent[0]) > 10

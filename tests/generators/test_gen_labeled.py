@@ -9,6 +9,7 @@ from contracts.generators import Labeled, canonical
 
 PUBLIC_API = {
     "IDENTIFIER_MAX_LENGTH",
+    "LENGTH_LADDER",
     "Labeled",
     "UnallocatedNumberWarning",
     "Vocab",
@@ -16,6 +17,7 @@ PUBLIC_API = {
     "canonical",
     "dns_labels",
     "e164_extremes",
+    "identifier_of_length",
     "identifier_variants",
     "invalid_e164",
     "invalid_encryption",

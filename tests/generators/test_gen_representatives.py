@@ -28,3 +28,15 @@ def test_items_hold_every_unsupported_name_alone(vocab: str) -> None:
     assert len(unsupported) >= 5
     assert all(isinstance(lab.value, list) and len(lab.value) == 1 for lab in reps)
     assert {"other-vocabulary", "whitespace", "lookalike-unicode"} <= {lab.cls for lab in reps}
+
+
+@pytest.mark.parametrize(("kind", "vocab"),
+                         [("items", "codecs"), ("items", "ciphers"), ("encryption", "codecs")])
+def test_a_quick_run_keeps_every_class_and_the_first_names(kind: str, vocab: str) -> None:
+    every = gen.representatives(kind, vocab)  # type: ignore[arg-type]
+    few = gen.representatives(kind, vocab, names=2)  # type: ignore[arg-type]
+    assert {lab.cls for lab in few} == {lab.cls for lab in every}
+    names = [lab.value for lab in every if lab.cls == "unsupported-name"]
+    assert [lab.value for lab in few if lab.cls == "unsupported-name"] == names[:2]
+    assert [lab for lab in few if lab.cls != "unsupported-name"] == \
+        [lab for lab in every if lab.cls != "unsupported-name"]

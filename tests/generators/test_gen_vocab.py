@@ -31,7 +31,7 @@ ITEM_CLASSES = {
     "whitespace",
     "lookalike-unicode",
 }
-UNDOCUMENTED_KEYS = ["case-lower", "case-title", "empty", "duplicates", "null", "order"]
+UNDOCUMENTED_KEYS = ["case-lower", "case-title", "case-mixed", "empty", "duplicates", "null", "order"]
 
 
 def test_vocabularies_come_from_the_fragment() -> None:
@@ -188,7 +188,7 @@ def test_undocumented_variants_are_labelled_undocumented(vocab: Vocab) -> None:
     assert by_key["order"] == list(reversed(names))
     dup = by_key["duplicates"]
     assert isinstance(dup, list) and len(dup) == 2 and dup[0] == dup[1] and dup[0] in names
-    for key in ("case-lower", "case-title"):
+    for key in ("case-lower", "case-title", "case-mixed"):
         value = by_key[key]
         assert isinstance(value, list) and value[0] not in names
         assert value[0].upper() in {n.upper() for n in names}

@@ -1,0 +1,41 @@
+"""17.4: every observed point has fixed representatives that every run sends, so its drift is seen every
+night. The same observations — values, not only IDs — in ten runs with ten seeds; hypothesis draws only
+add to them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts.engine.config import load_config
+from contracts.runner import execute
+
+#: Latency is a measurement of this machine, not a fixed representative's answer: its drift is judged
+#: against a baseline with a tolerance (tests/engine/test_latency_drift.py), never by equality.
+TIMING = ("OBS-LATENCY-",)
+
+
+def _observations(seed: int, tmp_path: Path) -> dict[str, Any]:
+    cfg = load_config(env={}, seed=seed, report_dir=tmp_path / str(seed), example_db="none")
+    doc = execute(cfg).doc
+    return {o["id"]: o["value"] for o in doc["observations"] if not o["id"].startswith(TIMING)}
+
+
+@pytest.mark.slow
+def test_ten_seeds_see_the_same_observations(tmp_path: Path) -> None:
+    first = _observations(1, tmp_path)
+    assert {"OBS-ID-LENGTH", "OBS-CODEC-CASE", "OBS-CIPHER-ORDER", "OBS-SENDAS-UNOWNED"} <= set(first)
+    for seed in range(2, 11):
+        assert _observations(seed, tmp_path) == first, f"seed {seed}"
+
+
+def test_the_identifier_ladder_is_the_usual_limits_either_side() -> None:
+    from contracts import generators as gen
+
+    prefix = "sipcabcdef"
+    lengths = {n: gen.identifier_of_length(prefix, n) for n in gen.LENGTH_LADDER}
+    assert all(v is not None and len(v) == n and v.startswith(prefix) for n, v in lengths.items())
+    for limit in (16, 32, 63, 64):
+        assert {limit - 1, limit, limit + 1} <= set(lengths)
