@@ -80,5 +80,7 @@ def test_faithful_mock_passes_every_clause(seed: int, tmp_path: Path) -> None:
     doc = execute(cfg).doc
     bad = {c["id"]: c["reason"] for c in doc["clauses"] if c["verdict"] != "pass"}
     assert bad == {}
-    assert doc["requests"]["total"] <= 210  # issue 18: ~197 per seed (was ~267); a guard, not a target
+    # issue 18: ~197 per seed before the shape clauses (issue 16, ~32 requests), ~229 with them (was ~267):
+    # a guard against creeping cost, not the target
+    assert doc["requests"]["total"] <= 240
     assert doc["restore"]["status"] == "restored"
