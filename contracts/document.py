@@ -244,6 +244,9 @@ class Health(_Part):
     """busy answers waited on: `429`, `503-retry-after`"""
     server_errors: list[ServerErrorSeen] = []
     """the first 5xx answers with their requests (all are counted in `operations`)"""
+    outside_clauses: Count = 0
+    """of the 5xx counted in `operations`, those answering requests no clause sent (the restore): they are
+    not in SP-PROTO-010's rates"""
 
 
 class Restore(_Part):

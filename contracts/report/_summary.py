@@ -112,7 +112,9 @@ def server_error_note(doc: Mapping[str, Any]) -> str:
         parts.append(text + ")")
     if not parts:
         return ""
-    return f"{plural(server_errors_seen(doc), 'server error')} (5xx) seen: " + ", ".join(parts)
+    outside = int((doc.get("health") or {}).get("outside_clauses") or 0)
+    restore = f" — {outside} of them to the restore's own requests (not in the rates)" if outside else ""
+    return f"{plural(server_errors_seen(doc), 'server error')} (5xx) seen: " + ", ".join(parts) + restore
 
 
 def busy_note(doc: Mapping[str, Any]) -> str:

@@ -326,7 +326,9 @@ def _health(rec: Recorder) -> dict[str, Any]:
     """The run health: every 5xx per operation (recovered or not, restore included), busy answers."""
     shown = [{"method": e.method, "status": e.status, "clause": e.clause, "recovered": e.recovered,
               "request": e.request} for e in rec.server_errors[:MAX_SERVER_ERRORS_SHOWN]]
-    return {"operations": rec.operations(), "busy": dict(sorted(rec.busy.items())), "server_errors": shown}
+    outside = sum(e.clause is None for e in rec.server_errors)
+    return {"operations": rec.operations(), "busy": dict(sorted(rec.busy.items())), "server_errors": shown,
+            "outside_clauses": outside}
 
 
 def _document(cfg: RunConfig, s: Session, clauses: list[Clause], results: dict[str, ClauseResult],

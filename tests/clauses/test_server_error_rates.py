@@ -13,6 +13,7 @@ import pytest
 
 from contracts import report
 from contracts.engine.config import load_config
+from contracts.report._summary import server_error_note
 from contracts.runner import execute
 from contracts.terminal import result_lines
 
@@ -68,3 +69,16 @@ def test_without_a_baseline_it_passes_but_says_so_everywhere(runs: dict[str | No
         assert f"{errors} server errors (5xx) seen: PUT {errors} of" in paths[name].read_text(), name
     written = json.loads(paths["json"].read_text())
     assert written["health"]["operations"]["PUT"]["server_errors"] == errors
+
+
+def test_the_health_says_which_server_errors_are_outside_the_rates(runs: dict[str | None, Any]) -> None:
+    """The health counts every 5xx, the restore's included; the rate counts the clauses' traffic only: the
+    difference is said, so '23 seen' beside '22 of 186' is no puzzle."""
+    doc = report.finish(runs[MUTANT]).dump()
+    health = doc["health"]
+    in_rates = sum(o["value"]["server_errors"] + o["value"]["unavailable"] for o in doc["observations"]
+                   if o["clause"] == "SP-PROTO-010")
+    seen = sum(o["server_errors"] + o["unavailable"] for o in health["operations"].values())
+    assert seen - in_rates == health["outside_clauses"]
+    said = "to the restore's own requests (not in the rates)" in server_error_note(doc)
+    assert said == (health["outside_clauses"] > 0)
