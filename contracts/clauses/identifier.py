@@ -45,7 +45,7 @@ def _accept_with_domain(s: Session, ident: str) -> None:
     problem = domain_problem(s, profile)
     if problem:
         raise Violation("domain does not follow the new domain_identifier", expected=problem[0],
-                        actual=problem[1], exchange=ex)
+                        actual=f"domain: {problem[1]}", exchange=ex)
 
 
 @clause("SP-ID-001", area="identifier",
@@ -78,7 +78,8 @@ def domain_follows_identifier(s: Session, ex: Exchange) -> Violation | None:
     problem = domain_problem(s, profile)
     if problem is None:
         return None
-    return Violation("domain does not follow domain_identifier", expected=problem[0], actual=problem[1],
+    return Violation("domain does not follow domain_identifier", expected=problem[0],
+                     actual=f"domain: {problem[1]}",
                      exchange=ex)
 
 

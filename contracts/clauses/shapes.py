@@ -386,7 +386,9 @@ def read_only_members(s: Session) -> None:
             echo.get(member) == value and member != "project_id" else "ignored"
         s.observe(f"OBS-BODY-{member.upper().replace('_', '-')}", "SP-SHAPE-008",
                   f"Is a {member} member beside a valid change ignored, refused or stored?", ex,
-                  {"outcome": outcome, "status": ex.status}, f"{member}: {outcome} ({ex.status})")
+                  # keyed by the member, so that a drift names the field it is about (one root cause with
+                  # what else that member's value broke, e.g. SP-ID-001 for a stored domain)
+                  {member: outcome, "status": ex.status}, f"{member}: {outcome} ({ex.status})")
 
 
 # -- the client matrix -----------------------------------------------------------------------------------

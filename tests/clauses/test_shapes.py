@@ -32,6 +32,11 @@ def _run(tmp_path: Path, space: MockSpace | None = None, **kwargs: Any) -> dict[
     return execute(cfg, transport=space.transport() if space else None).doc
 
 
+def _outcome(observation: dict[str, Any]) -> str:
+    """What SP-SHAPE-008 saw of a member: the value keyed by the member's own name."""
+    return str(next(v for k, v in observation["value"].items() if k != "status"))
+
+
 def _cells(doc: dict[str, Any]) -> dict[str, tuple[str, str, str]]:
     return {r["profile"]: (r["get"], r["valid_put"], r["invalid_put"]) for r in doc["clients"]}
 
@@ -52,7 +57,7 @@ def test_the_faithful_mock_passes_every_shape_in_process(tmp_path: Path) -> None
     assert cells["chunked"][1] == "observed: 201" and cells["accept-no-json"][0] == "observed: 200"
     shape_requests = sum(c["requests"] for c in doc["clauses"] if c["id"] in SHAPE_CLAUSES)
     assert shape_requests + 1 + 2 + 2 <= BUDGET
-    outcome = {o["id"]: o["value"]["outcome"] for o in doc["observations"] if o["id"].startswith("OBS-BODY-")}
+    outcome = {o["id"]: _outcome(o) for o in doc["observations"] if o["id"].startswith("OBS-BODY-")}
     assert outcome == dict.fromkeys(("OBS-BODY-DOMAIN", "OBS-BODY-ID", "OBS-BODY-PROJECT-ID",
                                      "OBS-BODY-CREATED-AT"), "ignored")
 
@@ -86,8 +91,7 @@ def test_correct_but_different_servers_raise_no_alarm(config: MockConfig, observ
         profile, column, cell = observed
         assert _cells(doc)[profile][column] == cell
     else:
-        outcome = {o["id"]: o["value"]["outcome"] for o in doc["observations"]
-                   if o["id"].startswith("OBS-BODY-")}
+        outcome = {o["id"]: _outcome(o) for o in doc["observations"] if o["id"].startswith("OBS-BODY-")}
         assert set(outcome.values()) == {"refused"}
 
 
