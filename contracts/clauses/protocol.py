@@ -60,8 +60,9 @@ def error_format(s: Session) -> None:
 def _status(s: Session, obs_id: str, question: str, method: str, **kwargs: Any) -> None:
     ex = s.send(method, creds=s.creds(), **kwargs)
     value: dict[str, Any] = {"status": ex.status}
-    if method == "OPTIONS" and ex.response_headers.get("allow"):
-        value["allow"] = ",".join(sorted(m.strip().upper() for m in ex.response_headers["allow"].split(",")))
+    if method == "OPTIONS":  # always the key, so that an Allow header that goes away is a change (null)
+        allow = ex.response_headers.get("allow")
+        value["allow"] = ",".join(sorted(m.strip().upper() for m in allow.split(","))) if allow else None
     s.observe(obs_id, "SP-PROTO-008", question, ex, value, f"{method} answered {ex.status}")
 
 

@@ -39,11 +39,25 @@ def _drifted(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     if is_rate(before) and is_rate(now):
         return rose(before, now)  # a server-error rate: only a significant rise (contracts.report._rates)
     if not (isinstance(before, dict) and isinstance(now, dict) and _measure(before) and _measure(now)):
-        return _key(old) != _key(new)
+        return _key(_asked_by_both(old, new)) != _key(_asked_by_both(new, old))
     if before["ratio"] is None or now["ratio"] is None or now["extra_ms"] is None:
         return False  # too few answers on one side: nothing to compare
     factor = float(now.get("factor") or 3.0)
     return bool(now["ratio"] >= max(before["ratio"], 1.0) * factor and now["extra_ms"] >= MIN_EXTRA_MS)
+
+
+def _asked_by_both(obs: Mapping[str, Any], other: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``obs`` with its value cut to the keys the other run's value has too.
+
+    A key that one side's value lacks is a question one of the two suites did not ask (a newer suite
+    added ``case-mixed`` to a case observation): a first answer to it is new, never a change of the
+    target. A value that shares no key with the other is compared whole.
+    """
+    value, theirs = obs.get("value"), other.get("value")
+    if not (isinstance(value, dict) and isinstance(theirs, dict)):
+        return obs
+    shared = {k: v for k, v in value.items() if k in theirs}
+    return {**obs, "value": shared} if shared else obs
 
 
 def _observed(obs: Mapping[str, Any]) -> dict[str, Any]:

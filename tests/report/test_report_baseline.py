@@ -118,3 +118,15 @@ def test_unusable_baseline_is_a_one_line_report_error(
         load_conformance(path)
     assert expected in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_key_only_one_suite_asks_about_is_new_not_a_change() -> None:
+    """A newer suite adds a probe to an observed point (case-mixed beside case-lower): the first night
+    after an upgrade is no drift; a change of a key both runs asked about still is."""
+    from contracts.report._baseline import _drifted
+
+    old = {"status": 201, "value": {"case-lower": "rejected"}}
+    assert not _drifted(old, {"status": 201, "value": {"case-lower": "rejected", "case-mixed": "accepted"}})
+    assert _drifted(old, {"status": 201, "value": {"case-lower": "accepted", "case-mixed": "accepted"}})
+    assert _drifted({"status": 200, "value": {"allow": "GET,PUT"}}, {"status": 200, "value": {"allow": None}})
+    assert _drifted({"status": 200, "value": {"a": 1}}, {"status": 200, "value": {"b": 1}})
