@@ -10,16 +10,15 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-import signal
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import FrameType
 
 import uvicorn
 
+from ..serving import ReturningServer
 from ._faults import ConnectionDropped
 from ._space import MockSpace
 
@@ -31,16 +30,6 @@ class _QuietDrops(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.exc_info and isinstance(record.exc_info[1], ConnectionDropped))
-
-
-class _Server(uvicorn.Server):
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        # uvicorn re-raises the signal after its graceful shutdown; a blocking serve() should return
-        # instead, so the caller can tidy up and exit 0. A second Ctrl-C still forces the exit.
-        if self.should_exit and sig == signal.SIGINT:
-            self.force_exit = True
-        else:
-            self.should_exit = True
 
 
 def _loopback(host: str) -> str:
@@ -69,13 +58,13 @@ def _url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def _server(space: MockSpace, *, access_log: bool) -> _Server:
+def _server(space: MockSpace, *, access_log: bool) -> ReturningServer:
     config = uvicorn.Config(space.app, lifespan="on", log_level="info" if access_log else "warning",
                             access_log=access_log, timeout_graceful_shutdown=1)
     quiet = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, _QuietDrops) for f in quiet.filters):
         quiet.addFilter(_QuietDrops())
-    return _Server(config)
+    return ReturningServer(config)
 
 
 def serve(space: MockSpace, *, host: str = "127.0.0.1", port: int = 8080,

@@ -20,13 +20,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import signal
 import socket
 import time
 from collections.abc import Callable, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import httpx
@@ -34,6 +32,7 @@ import uvicorn
 
 from contracts.recorded import Recorded, body_text, recorded
 from contracts.redact import scrub_text
+from contracts.serving import ReturningServer, lifespan
 
 from ._judge import Judge, Verdict
 
@@ -81,7 +80,7 @@ class Proxy:
     async def __call__(self, scope: Scope, receive: Callable[[], Any],
                        send: Callable[[Message], Any]) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -182,26 +181,6 @@ async def _answer(send: Callable[[Message], Any], status: int, headers: list[tup
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-async def _lifespan(receive: Callable[[], Any], send: Callable[[Message], Any]) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
-
-
-class _Server(uvicorn.Server):
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        # uvicorn re-raises a caught signal after its graceful shutdown; the proxy must return instead and
-        # write its reports. A second Ctrl-C still forces the exit.
-        if self.should_exit and sig == signal.SIGINT:
-            self.force_exit = True
-        else:
-            self.should_exit = True
-
-
 def bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -218,7 +197,7 @@ def serve_proxy(proxy: Proxy, sock: socket.socket, *, stop_after_s: float | None
     ``server_box`` receives the server, so that a caller in another thread can stop it (tests)."""
     config = uvicorn.Config(proxy, lifespan="on", log_level="warning", access_log=False,
                             timeout_graceful_shutdown=2)
-    server = _Server(config)
+    server = ReturningServer(config)
     if server_box is not None:
         server_box.append(server)
 
