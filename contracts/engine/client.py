@@ -24,6 +24,7 @@ from contracts import __version__
 from contracts.engine.config import Credentials
 from contracts.engine.stop import StopFlag
 from contracts.errors import BudgetExhausted, NoAnswer, SuiteAbort, WriteBlocked
+from contracts.redact import REDACTED
 from contracts.spec import PATH
 
 __all__ = ["NO_BODY", "Client", "Exchange", "Recorder", "ServerError"]
@@ -138,7 +139,7 @@ def _text(content: str | bytes | Iterable[bytes]) -> str:
 
 
 def _shown_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k: ("<redacted>" if k.lower() == "authorization" else v) for k, v in headers.items()}
+    return {k: (REDACTED if k.lower() == "authorization" else v) for k, v in headers.items()}
 
 
 def _shown_request(method: str, url: str, headers: Mapping[str, str], body: Any,
