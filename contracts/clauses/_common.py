@@ -12,6 +12,8 @@ from contracts.engine.verdicts import Violation
 from contracts.spec import RANDOM_SEND_AS
 
 from ..generators import Labeled, canonical
+from ._combined import refused_together
+from ._registry import REGISTRY
 
 __all__ = ["accepted", "accepts", "accepts_each", "answer_to", "echo_mismatch", "expect_full_profile",
            "probe", "put_valid", "rejects", "rejects_every", "send_as_matches", "stored_equal"]
@@ -162,18 +164,27 @@ def rejects(s: Session, body: Any, what: str) -> Exchange:
 
     A body the run already sent and saw refused is judged on that answer (``Session.refused``): a
     documented-invalid value is invalid whatever the profile holds, so sending it twice tells nothing new.
+    A fixed value may have been shown refused inside a combined body whose 422 named its field
+    (``contracts.clauses._combined``); anything else goes out alone.
     """
-    ex = s.refused.get(canonical(body)) or s.put(body)
+    ex = s.refused.get(canonical(body)) or refused_together(s, body) or s.put(body)
     s.expect_status(ex, 422, what)
     return ex
 
 
-def rejects_every(s: Session, key: str, field: str, fixed: Iterable[Labeled], more: Any, *,
+def rejects_every(s: Session, key: str, more: Any, *,
                   unless: Callable[[Labeled], bool] = lambda lab: False) -> None:
-    """A rejection clause: every fixed invalid value (one per class), then ``profile.examples`` draws.
+    """Rejection clause ``key``: every fixed invalid value its declaration names (``clause(rejects=…)``, one
+    per class), then ``profile.examples`` draws of ``more``.
 
-    ``unless`` names values the clause must not judge after all (e.g. ones the spec's own pattern accepts).
+    ``unless`` names drawn values the clause must not judge after all (e.g. ones the spec's own pattern
+    accepts; the declared fixed values leave those out themselves).
     """
+    declared = REGISTRY[key].rejects
+    if declared is None:
+        raise RuntimeError(f"{key} declares no rejects=(field, fixed values)")
+    field, fixed_of = declared
+    fixed: Iterable[Labeled] = fixed_of(s)
 
     judged: set[str] = set()
     shown: set[str] = set()  #: invalid classes a request of this clause has shown

@@ -13,6 +13,7 @@ from contracts.engine.session import Session
 
 from .. import generators as gen
 from ._common import accepts, accepts_each, answer_to, probe, rejects_every
+from ._registry import Rejects
 
 Vocab = Literal["codecs", "ciphers"]
 _FIELD = {"codecs": "default_codecs", "ciphers": "default_ciphers"}
@@ -41,12 +42,22 @@ def subsets_and_orders(s: Session, vocab: Vocab, clause_id: str) -> None:
 
 
 def unsupported_names(s: Session, vocab: Vocab, clause_id: str) -> None:
-    fixed = gen.representatives("items", vocab, names=s.effort.unsupported_names)
-    rejects_every(s, clause_id, _FIELD[vocab], fixed, gen.invalid_items(vocab))
+    rejects_every(s, clause_id, gen.invalid_items(vocab))
+
+
+def fixed_names(vocab: Vocab) -> Rejects:
+    """The field and fixed values of an unsupported-names clause (one name per class; quick: the first
+    ``unsupported_names`` real-but-unsupported names)."""
+    return _FIELD[vocab], lambda s: gen.representatives("items", vocab, names=s.effort.unsupported_names)
 
 
 def wrong_types(s: Session, vocab: Vocab, clause_id: str) -> None:
-    rejects_every(s, clause_id, _FIELD[vocab], gen.representatives("types", vocab), gen.invalid_types(vocab))
+    rejects_every(s, clause_id, gen.invalid_types(vocab))
+
+
+def fixed_types(vocab: Vocab) -> Rejects:
+    """The field and fixed values of a not-a-list-of-strings clause: one per wrong JSON type."""
+    return _FIELD[vocab], lambda s: gen.representatives("types", vocab)
 
 
 def undocumented(s: Session, vocab: Vocab, clause_id: str) -> None:

@@ -12,16 +12,16 @@ IDs are stable: never renumber, only add. A retired clause keeps its ID reserved
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from contracts.engine.client import Exchange
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 from contracts.spec import load_spec
 
-__all__ = ["AREAS", "Area", "Clause", "ClauseFn", "Kind", "Needs", "Watch", "clause", "watches"]
+__all__ = ["AREAS", "Area", "Clause", "ClauseFn", "Kind", "Needs", "Rejects", "Watch", "clause", "watches"]
 
 Kind = Literal["documented", "observed"]
 Area = Literal["protocol", "auth", "codecs", "ciphers", "encryption", "send_as", "identifier", "state",
@@ -33,6 +33,9 @@ AREAS: tuple[Area, ...] = (
     "protocol", "auth", "codecs", "ciphers", "encryption", "send_as", "identifier", "state", "shape",
 )
 ClauseFn = Callable[[Session], None]
+#: A rejection clause's field and its fixed documented-invalid values (``Labeled``, one per class): every
+#: run sends them, and ``contracts.clauses._together`` may send several fields' values in one body.
+Rejects = tuple[str, Callable[[Session], Sequence[Any]]]
 #: A monitor's judgement of one answer of the run: the violation it shows, or None.
 Watch = Callable[[Session, Exchange], Violation | None]
 
@@ -51,6 +54,7 @@ class Clause:
     needs: tuple[Needs, ...] = ()
     observes: tuple[str, ...] = ()  #: observation IDs this clause records
     watch: Watch | None = None  #: set for monitors: judged on every answer of the run
+    rejects: Rejects | None = None  #: set for rejection clauses: the field and its fixed invalid values
 
     @property
     def documented(self) -> bool:
@@ -78,7 +82,7 @@ REGISTRY: dict[str, Clause] = {}
 
 def clause(clause_id: str, *, title: str, area: Area, kind: Kind = "documented", doc: str | None = None,
            reading: str | None = None, needs: tuple[Needs, ...] = (),
-           observes: tuple[str, ...] = ()) -> Callable[[ClauseFn], ClauseFn]:
+           observes: tuple[str, ...] = (), rejects: Rejects | None = None) -> Callable[[ClauseFn], ClauseFn]:
     """Declare the decorated function as the check of clause ``clause_id``."""
     if doc is None and reading is None:
         raise ValueError(f"{clause_id}: a clause quotes its sentence (doc=) or says the project's reading")
@@ -87,7 +91,7 @@ def clause(clause_id: str, *, title: str, area: Area, kind: Kind = "documented",
         if clause_id in REGISTRY:
             raise RuntimeError(f"{clause_id} declared twice")
         REGISTRY[clause_id] = Clause(id=clause_id, title=title, area=area, kind=kind, check=fn, doc=doc,
-                                     reading=reading, needs=needs, observes=observes)
+                                     reading=reading, needs=needs, observes=observes, rejects=rejects)
         return fn
 
     return register

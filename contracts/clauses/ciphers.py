@@ -27,7 +27,8 @@ def cipher_subsets_and_orders(s: Session) -> None:
 @clause("SP-CIPHER-003", area="ciphers",
         title="Unsupported cipher names are rejected with 422",
         doc="/components/schemas/Cipher",
-        needs=("write",))
+        needs=("write",),
+        rejects=_lists.fixed_names("ciphers"))
 def unsupported_cipher_names(s: Session) -> None:
     _lists.unsupported_names(s, "ciphers", "SP-CIPHER-003")
 
@@ -35,7 +36,8 @@ def unsupported_cipher_names(s: Session) -> None:
 @clause("SP-CIPHER-004", area="ciphers",
         title="A default_ciphers that is not a list of strings is rejected with 422",
         doc="/components/schemas/SipProfileUpdate/properties/default_ciphers",
-        needs=("write",))
+        needs=("write",),
+        rejects=_lists.fixed_types("ciphers"))
 def ciphers_not_a_list_of_strings(s: Session) -> None:
     _lists.wrong_types(s, "ciphers", "SP-CIPHER-004")
 

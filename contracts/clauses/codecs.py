@@ -27,7 +27,8 @@ def codec_subsets_and_orders(s: Session) -> None:
 @clause("SP-CODEC-003", area="codecs",
         title="Unsupported codec names are rejected with 422",
         doc="/components/schemas/Codec",
-        needs=("write",))
+        needs=("write",),
+        rejects=_lists.fixed_names("codecs"))
 def unsupported_codec_names(s: Session) -> None:
     _lists.unsupported_names(s, "codecs", "SP-CODEC-003")
 
@@ -35,7 +36,8 @@ def unsupported_codec_names(s: Session) -> None:
 @clause("SP-CODEC-004", area="codecs",
         title="A default_codecs that is not a list of strings is rejected with 422",
         doc="/components/schemas/SipProfileUpdate/properties/default_codecs",
-        needs=("write",))
+        needs=("write",),
+        rejects=_lists.fixed_types("codecs"))
 def codecs_not_a_list_of_strings(s: Session) -> None:
     _lists.wrong_types(s, "codecs", "SP-CODEC-004")
 

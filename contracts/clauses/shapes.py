@@ -378,9 +378,18 @@ def readonly_domain(s: Session) -> Exchange:
 def read_only_members(s: Session) -> None:
     if "primary" in s.read_only:
         raise SkipClause("no write to the primary project (SP-STATE-006)")
+    others = [m for m in READ_ONLY if m != "domain"]
+    # One body with every other member at once: answered 2xx, its echo shows each member ignored or stored.
+    # A refusal does not say which member it refused, so each is then sent alone (beside its own change).
+    together = s.put({**_change(s, 1), **{m: _readonly_value(s, m) for m in others}})
     for n, member in enumerate(READ_ONLY):
         value = _readonly_value(s, member)
-        ex = readonly_domain(s) if member == "domain" else s.put({**_change(s, n), member: value})
+        if member == "domain":
+            ex = readonly_domain(s)
+        elif 200 <= together.status < 300:
+            ex = together
+        else:
+            ex = s.put({**_change(s, n), member: value})
         echo = ex.json() if 200 <= ex.status < 300 else None
         outcome = "refused" if echo is None else "stored" if isinstance(echo, dict) and \
             echo.get(member) == value and member != "project_id" else "ignored"

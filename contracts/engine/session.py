@@ -80,6 +80,12 @@ class Session:
         #: changes codecs, ciphers and encryption at once serves three clauses
         self.accepted: dict[str, Exchange] = {}
         self.sent_together: set[str] = set()  #: the combined bodies already sent
+        #: one-field invalid bodies (canonical JSON) shown refused inside a combined body whose 422 named
+        #: that field (``contracts.clauses._combined``); read only by the rejection clauses, never by an
+        #: observation, which needs the answer to the value alone
+        self.refused_together: dict[str, Exchange] = {}
+        self.to_combine: dict[str, list[Any]] | None = None  #: field -> fixed invalid values not yet sent
+        self.combine_refusals = True  #: False once a combined body's 422 named no field: singles from then
         self.put_seconds: list[float] = []  #: how long each PUT of the run took to answer
         #: when and why the run began spending fewer exploratory examples (``examples``), or None
         self.examples_reduced: str | None = None

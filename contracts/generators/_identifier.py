@@ -24,10 +24,12 @@ MAX_LENGTH = 40
 #: Length of the "long" observation probe: one more than a DNS label may hold (RFC 1035, 63 octets).
 LONG_LENGTH = 64
 #: The lengths every run sends (17.4: a length limit's drift is seen every night, not when a draw happens
-#: to be long enough): the usual limits, each one either side, i.e. the powers of two 16, 32, 64 and the DNS
-#: label's 63. Those within the conservative core (``MAX_LENGTH``) are SP-ID-001's fixed values, asserted;
-#: the longer ones are only observed.
-LENGTH_LADDER = (15, 16, 17, 31, 32, 33, 62, 63, 64, 65)
+#: to be long enough): each usual limit L (the powers of two 16, 32, 64 and the DNS label's 63) and L + 1.
+#: A limit at L accepts L and refuses L + 1, so a limit that moves from L either way flips one of them; the
+#: lengths below each limit would only place a moved limit more exactly, at a request each (issue 18).
+#: Those within the conservative core (``MAX_LENGTH``) are SP-ID-001's fixed values, asserted; the longer
+#: ones are only observed.
+LENGTH_LADDER = (16, 17, 32, 33, 63, 64, 65)
 
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 _PREFIX = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-?")

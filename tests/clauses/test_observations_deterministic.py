@@ -40,11 +40,15 @@ def test_ten_seeds_see_the_same_observations(tmp_path: Path) -> None:
         assert _observations(seed, tmp_path) == first, f"seed {seed}"
 
 
-def test_the_identifier_ladder_is_the_usual_limits_either_side() -> None:
+def test_the_identifier_ladder_sees_every_usual_limit_move() -> None:
     from contracts import generators as gen
 
     prefix = "sipcabcdef"
     lengths = {n: gen.identifier_of_length(prefix, n) for n in gen.LENGTH_LADDER}
     assert all(v is not None and len(v) == n and v.startswith(prefix) for n, v in lengths.items())
     for limit in (16, 32, 63, 64):
-        assert {limit - 1, limit, limit + 1} <= set(lengths)
+        # a limit that moves from a usual one, by any amount either way, changes what the ladder sees
+        seen = {n: n <= limit for n in lengths}
+        for moved in range(10, 80):
+            if moved != limit:
+                assert {n: n <= moved for n in lengths} != seen, (limit, moved)
