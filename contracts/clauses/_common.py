@@ -11,12 +11,13 @@ from contracts.engine.session import Session, Who
 from contracts.engine.verdicts import Violation
 from contracts.spec import RANDOM_SEND_AS
 
-from ..generators import Labeled, canonical
+from ..generators import Labeled, canonical, core_ladder
 from ._combined import refused_together
 from ._registry import REGISTRY
 
 __all__ = ["accepted", "accepts", "accepts_each", "answer_to", "echo_mismatch", "expect_full_profile",
-           "probe", "put_valid", "rejects", "rejects_every", "send_as_matches", "stored_equal"]
+           "observed_together", "probe", "put_valid", "rejects", "rejects_every", "send_as_matches",
+           "stored_equal"]
 
 #: Fresh identifiers tried after a documented-valid PUT was refused because its identifier may be taken.
 TAKEN_RETRIES = 3
@@ -110,10 +111,13 @@ def accepted(s: Session, ex: Exchange, body: Mapping[str, Any], what: str) -> tu
 
 def _together(s: Session) -> list[dict[str, Any]]:
     """The i-th supported value of every vocabulary field in one body (as many bodies as the longest
-    vocabulary has values): each value of each field is in exactly one of them."""
+    vocabulary has values): each value of each field is in exactly one of them. The identifiers SP-ID-001
+    holds to "accepted, echoed, domain follows" (the length ladder's core) ride along, one per body, in
+    order, so the domain is seen recomputed from one body to the next."""
     vocabularies: dict[str, list[Any]] = {"default_codecs": [[c] for c in s.spec.codecs],
                     "default_ciphers": [[c] for c in s.spec.ciphers],
-                    "default_encryption": list(s.spec.encryption_values)}
+                    "default_encryption": list(s.spec.encryption_values),
+                    _IDENTIFIER: core_ladder(s.id_prefix)}
     longest = max(len(v) for v in vocabularies.values())
     return [{f: vals[i] for f, vals in vocabularies.items() if i < len(vals)} for i in range(longest)]
 
@@ -157,6 +161,24 @@ def answer_to(s: Session, body: Mapping[str, Any]) -> Exchange:
     """
     key = canonical(dict(body))
     return s.accepted.get(key) or s.refused.get(key) or s.put(dict(body))
+
+
+def observed_together(s: Session, bodies: Iterable[Mapping[str, Any]]) -> None:
+    """Send the one-field observation bodies of several fields as one body, unless one is already known.
+
+    A 2xx answer records, for every field whose echo matches what was sent (``echo_mismatch``: lists as
+    sets, so a deduplicated or reordered list still counts and its shape is read from the echo), that
+    field's answer for :func:`answer_to`. A refusal records nothing: it does not say which field it refused,
+    so each body then goes out alone, as it would have without this.
+    """
+    singles = [dict(b) for b in bodies]
+    if any(canonical(b) in s.accepted or canonical(b) in s.refused for b in singles):
+        return
+    union = {name: value for b in singles for name, value in b.items()}
+    if len(union) < 2 or canonical(union) in s.sent_together:
+        return
+    s.sent_together.add(canonical(union))
+    _record_accepted(s, union, s.put(union))
 
 
 def rejects(s: Session, body: Any, what: str) -> Exchange:

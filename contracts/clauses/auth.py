@@ -124,6 +124,12 @@ def project_isolation(s: Session) -> None:
     mixed = Credentials(me.project_id, other.token, me.project_var, other.token_var)
     ex = s.send("GET", creds=mixed)
     s.expect_unauthorized(ex, "GET with project A's id and project B's token")
+    if s.cfg.allow_writes:
+        # A target that lets the token pick the project would write either profile: snapshot (and
+        # rehearse) both first, so the profiles read next are what the write probe is compared with, and
+        # the run's own safety writes are not taken for the probe's.
+        s.before_write("primary")
+        s.before_write("secondary")
     mine, theirs = s.get(), s.get("secondary")
     s.expect_status(theirs, 200, "GET the second project's own profile")
     if mine.json() == theirs.json() and (mine.json() or {}).get("domain_identifier"):
@@ -131,11 +137,6 @@ def project_isolation(s: Session) -> None:
                         actual=theirs.text[:300], exchange=theirs)
     if not s.cfg.allow_writes:
         return
-    # A target that lets the token pick the project would write either profile: snapshot (and rehearse)
-    # both first, then read what they hold now, so the run's own safety writes are not taken for the probe's.
-    s.before_write("primary")
-    s.before_write("secondary")
-    mine, theirs = s.get(), s.get("secondary")
     ex = s.send("PUT", creds=mixed, body=PROBE_BODY)
     s.expect_unauthorized(ex, "PUT with project A's id and project B's token")
     for who, seen in (("primary", mine), ("secondary", theirs)):

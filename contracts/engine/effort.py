@@ -34,7 +34,7 @@ class Effort:
 
 EFFORTS: dict[str, Effort] = {
     "quick": Effort(name="quick", budget=400, examples=2, schemathesis_positive=3,
-                     schemathesis_negative=5, state_examples=2,
+                     schemathesis_negative=3, state_examples=1,
                      repeat_classes=False, unsupported_names=2),
     "deep": Effort(name="deep", budget=4000, examples=40, schemathesis_positive=120,
                     schemathesis_negative=200, state_examples=25),

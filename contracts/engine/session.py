@@ -68,6 +68,9 @@ class Session:
         #: (clause ID, judge) pairs called on every answer; installed by the runner from the declarations
         self.watchers: list[tuple[str, Callable[[Session, Exchange], Violation | None]]] = []
         self.observed_ids: frozenset[str] = frozenset()  #: traffic of these clauses is not judged
+        #: the clauses this run runs (set by the runner): a monitor's own probe is not sent when another
+        #: clause of the run sends that request anyway
+        self.planned_ids: frozenset[str] = frozenset()
         #: clause ID -> what a passing clause met on the way that a reader should know (the runner puts it
         #: in the clause's reason): e.g. identifiers another project held
         self.notes: dict[str, list[str]] = {}
@@ -86,6 +89,9 @@ class Session:
         self.refused_together: dict[str, Exchange] = {}
         self.to_combine: dict[str, list[Any]] | None = None  #: field -> fixed invalid values not yet sent
         self.combine_refusals = True  #: False once a combined body's 422 named no field: singles from then
+        #: one-field PUT bodies (canonical JSON) answered 2xx and read back by a GET at once: (PUT, GET), for
+        #: a later clause that needs the same pair (what null and "" for default_send_as read back as)
+        self.read_back: dict[str, tuple[Exchange, Exchange]] = {}
         self.put_seconds: list[float] = []  #: how long each PUT of the run took to answer
         #: when and why the run began spending fewer exploratory examples (``examples``), or None
         self.examples_reduced: str | None = None

@@ -29,6 +29,7 @@ from ._encryption import invalid_encryption, undocumented_encryption, valid_encr
 from ._formats import register_formats
 from ._identifier import (
     LENGTH_LADDER,
+    core_ladder,
     dns_labels,
     identifier_of_length,
     identifier_variants,
@@ -48,6 +49,7 @@ __all__ = [
     "Vocab",
     "ambiguous_e164",
     "canonical",
+    "core_ladder",
     "dns_labels",
     "e164_extremes",
     "identifier_of_length",

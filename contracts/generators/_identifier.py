@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ._labeled import Labeled
 
-__all__ = ["FIELD", "LENGTH_LADDER", "MAX_LENGTH", "dns_labels", "identifier_of_length",
+__all__ = ["FIELD", "LENGTH_LADDER", "MAX_LENGTH", "core_ladder", "dns_labels", "identifier_of_length",
            "identifier_variants", "invalid_identifier_types"]
 
 FIELD = "domain_identifier"
@@ -72,6 +72,12 @@ def identifier_of_length(prefix: str, length: int) -> str | None:
     _check_prefix(prefix)
     base = prefix if prefix.endswith("-") else prefix + "-"
     return base.ljust(length, "x") if len(base) < length else None
+
+
+def core_ladder(prefix: str) -> list[str]:
+    """The ladder's identifiers within the conservative core (SP-ID-001's fixed, documented-valid values)."""
+    return [v for v in (identifier_of_length(prefix, n) for n in LENGTH_LADDER)
+            if v is not None and is_conservative_label(v, prefix)]
 
 
 def is_conservative_label(value: object, prefix: str = "") -> bool:

@@ -75,7 +75,7 @@ _ALL: tuple[Mutant, ...] = (
        "baseline:OBS-CODEC-EMPTY"),
     # -- E.164 loosened and tightened, null/"" semantics ----------------------------------------------------
     _m("sendas-accepts-no-plus", "send_as", 'E.164 digits without the leading "+" are accepted.',
-       "SP-SENDAS-003", "SP-PROTO-003", "SP-PROTO-007"),
+       "SP-SENDAS-003", "SP-PROTO-007"),
     _m("sendas-accepts-16-digits", "send_as", '"+" followed by 16 or more digits is accepted.',
        "SP-SENDAS-003", "SP-PROTO-007"),
     _m("sendas-accepts-national-format", "send_as", 'Nationally formatted numbers such as "(201) 555-0123" '
@@ -187,7 +187,7 @@ _ALL: tuple[Mutant, ...] = (
        "pretty-printing) is answered 400 (breaks python-sdk).", "SP-SHAPE-004", "SP-SHAPE-006"),
     _m("reordered-keys-ignored", "shape", "Members are applied only in the documented order: one that "
        "comes after a later one is silently dropped (breaks typescript-sdk's caller order).",
-       "SP-SHAPE-004", "SP-SHAPE-006", "SP-STATE-005", "SP-STATE-001"),
+       "SP-SHAPE-004", "SP-SHAPE-006", "SP-STATE-005"),
     _m("large-body-413", "shape", "Bodies over 300 bytes are answered 413 (a lowered proxy limit): the "
        "largest documented-valid profile is refused.", "SP-SHAPE-005"),
     _m("fetch-metadata-403", "shape", "Requests carrying Sec-Fetch-Mode are answered 403 (a browser-request "

@@ -188,6 +188,7 @@ class Run:
         self.session = session = Session(cfg, spec, client)
         session.watchers = [(c.id, c.watch) for c in CATALOGUE if c.watch is not None]
         session.observed_ids = frozenset(c.id for c in CATALOGUE if not c.documented)
+        session.planned_ids = frozenset(c.id for c in self.clauses)
         self.snapshots = snapshots = SnapshotStore(cfg.report_dir / "snapshot.json", cfg.target)
 
         def snapshot(who: str) -> None:

@@ -15,6 +15,7 @@ PUBLIC_API = {
     "Vocab",
     "ambiguous_e164",
     "canonical",
+    "core_ladder",
     "dns_labels",
     "e164_extremes",
     "identifier_of_length",

@@ -27,13 +27,13 @@ from ._helpers import (
 
 pytestmark = pytest.mark.http
 
-#: Every fault at once: 5% 503, 1% dropped connections, latency, and a 429 with Retry-After at request 120
-#: (a quick run sends ~200). One 429 only: after a 429 the client slows itself down for the rest of the run
+#: Every fault at once: 5% 503, 3% dropped connections, latency, and a 429 with Retry-After at request 100
+#: (a quick run sends ~150). One 429 only: after a 429 the client slows itself down for the rest of the run
 #: (0.1 s between requests, doubling with each further 429), and the mock's 429s come by request count, not
 #: by rate, so slowing down would not make them rarer as it would on a real target. Retry-After is short so
 #: the test stays fast; the client honours whatever the header says (drops cost a fixed 0.5 s backoff).
-FLAKY = Faults(latency_s=0.002, rate_limit_every=120, rate_limit_burst=1, retry_after_s=0.02,
-               error_rate=0.05, drop_rate=0.01)
+FLAKY = Faults(latency_s=0.002, rate_limit_every=100, rate_limit_burst=1, retry_after_s=0.02,
+               error_rate=0.05, drop_rate=0.03)
 BUDGET = 400  #: the quick profile's budget
 
 
