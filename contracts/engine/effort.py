@@ -1,10 +1,11 @@
 """Named levels of effort (``--profile quick|deep``), like hypothesis' settings profiles: how many examples
 each clause draws. Called *effort* in the code so that "profile" only ever means the SIP profile.
 
-``quick`` is the nightly default: every clause exercised at least once in about 200 requests. Each fixed
+``quick`` is the nightly default: every clause exercised at least once in about 150 requests. Each fixed
 representative stands for its invalid class (draws that only repeat a shown class are not sent), two
-real-but-unsupported names per vocabulary (deep: every one), two exploratory examples per search. Its hard
-budget (400) leaves room for the retries a rate-limited or flaky target costs.
+real-but-unsupported names per vocabulary (deep: every one), two exploratory examples per search, one per
+stateful clause, three negative schemathesis cases (a sample of the generic net; its reach is shown with
+more). Its hard budget (400) leaves room for the retries a rate-limited or flaky target costs.
 ``deep`` is the weekly run: many more examples per clause, a larger budget.
 """
 
