@@ -168,7 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "restore": cmd_restore, "mutants": cmd_mutants, "schema": cmd_schema,
                    "merge": cmd_merge, "docs-diff": cmd_docs_diff, "check-traffic": cmd_check_traffic,
                    "proxy": cmd_proxy}[args.command]
-        return handler(args)
+        code = handler(args)
+        return _flushed(code)
     except ConfigError as exc:
         from contracts.redact import scrub_text
 
@@ -184,6 +185,17 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{type(exc).__name__}: {scrub_text(str(exc))}", file=sys.stderr)
         return EXIT_SUITE_ERROR
 
+
+
+def _flushed(code: int) -> int:
+    """``code``, after stdout is flushed: a reader that stopped early (``sip-contracts run | head -2``) does
+    not turn the run's exit code into a Python error at exit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's own advice: point stdout at devnull, so that the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return code
 
 
 def _check_report_dir(path: Path) -> None:

@@ -7,6 +7,7 @@ terminal rich draws a spinner; in CI logs the lines are plain.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -26,9 +27,18 @@ _STYLE = {"pass": "green", "fail": "bold red", "inconclusive": "yellow", "error"
 _OPEN_FIRST = ("html", "markdown", "junit", "json", "history")
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """A reader that stopped early (``sip-contracts run | head -2``): the rest is written to devnull and
+        the run ends with its own exit code (rich's default exits 1, which reads as a failed run)."""
+        self.quiet = True
+        if self.file is sys.stdout or self.file is sys.__stdout__:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _console(file: IO[str]) -> Console:
-    console = Console(file=file, highlight=False)
-    return console if console.is_terminal else Console(file=file, highlight=False, width=200)
+    console = _Console(file=file, highlight=False)
+    return console if console.is_terminal else _Console(file=file, highlight=False, width=200)
 
 
 class ProgressPrinter:

@@ -3,6 +3,7 @@ that reproduce, and restore messages that know the embedded mock is not a live p
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -227,3 +228,34 @@ def test_a_targets_run_is_re_run_with_its_file_and_options() -> None:
     assert shlex.split(_targets_command(args, 17)) == [
         "sip-contracts", "run", "--targets", "examples/targets.toml", "--workers", "2", "--profile", "quick",
         "--seed", "17", "--pace", "2.5", "--budget", "90", "--example-db", "cache/db"]
+
+
+@pytest.mark.parametrize(("mutant", "code"), [(None, 0), ("put-answers-200", 1)])
+def test_a_reader_that_stops_early_keeps_the_exit_code(mutant: str | None, code: int, tmp_path: Path) -> None:
+    """``sip-contracts run | head -1``: the verdict line is read, the pipe closes, the run's code stands."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNALWIRE_", "SIP_CONTRACTS_"))}
+    argv = [sys.executable, "-m", "contracts", "run", "--report-dir", "r", "--no-history", "--quiet",
+            *(["--mutant", mutant] if mutant else [])]
+    with subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()  # like head: nothing more is read
+        err = proc.stderr.read()
+        assert proc.wait(timeout=300) == code, err
+    assert first.startswith("PASS" if code == 0 else "FAIL")
+    assert "Traceback" not in err and "internal error" not in err
+
+
+def test_the_result_console_survives_a_closed_pipe() -> None:
+    """The deterministic half of the test above: writing to a pipe nobody reads neither raises nor exits."""
+    from contracts.terminal import _console
+
+    read, write = os.pipe()
+    os.close(read)
+    file = os.fdopen(write, "w")
+    console = _console(file)
+    console.print("PASS — the verdict line")  # rich's default would raise SystemExit(1) here
+    assert console.quiet
+    with contextlib.suppress(BrokenPipeError):  # this file is not stdout: nothing pointed it at devnull
+        file.close()
