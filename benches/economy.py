@@ -103,7 +103,8 @@ def kills(c: Checkout, work: Path) -> dict[str, Any]:
     for line in (done.stdout).splitlines():
         cells = [x.strip() for x in line.split("│")]
         if len(cells) >= 7 and cells[2] in ("killed", "survived"):
-            rows.append({"mutant": cells[1], "verdict": cells[2], "requests": int(cells[5] or 0)})
+            # the requests column is third from the end (before the seconds and the closing border)
+            rows.append({"mutant": cells[1], "verdict": cells[2], "requests": int(cells[-3] or 0)})
     verdicts = {r["mutant"]: r["verdict"] for r in rows}
     split = {half: f"{sum(verdicts[n] == 'killed' for n in names)}/{len(names)}"
              for half, names in halves(list(verdicts)).items()}
@@ -182,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--no-slow-before", action="store_true",
                    help="skip the 2.5 s slower PUT row of --before only (it took 531 s at b0c4b64)")
     p.add_argument("--no-kill", action="store_true", help="skip the kill matrix")
+    p.add_argument("--no-kill-before", action="store_true", help="skip the kill matrix of --before only")
     p.add_argument("--out", type=Path, default=Path("economy.json"))
     a = p.parse_args(argv)
     checkouts = ([Checkout("before", a.before.resolve())] if a.before else []) + [Checkout("after", None)]
@@ -189,7 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="sip-economy-") as tmp:
         for c in checkouts:
             slow = not a.no_slow and not (a.no_slow_before and c.name == "before")
-            results[c.name] = measure(c, Path(tmp), slow=slow, kill=not a.no_kill)
+            kill = not a.no_kill and not (a.no_kill_before and c.name == "before")
+            results[c.name] = measure(c, Path(tmp), slow=slow, kill=kill)
     table = render(results)
     print(table)
     a.out.write_text(json.dumps({"results": results, "table": table}, indent=2, default=str))
