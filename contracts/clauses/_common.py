@@ -16,12 +16,19 @@ from ._combined import refused_together
 from ._registry import REGISTRY
 
 __all__ = ["accepted", "accepts", "accepts_each", "answer_to", "echo_mismatch", "expect_full_profile",
-           "observed_together", "probe", "put_valid", "rejects", "rejects_every", "send_as_matches",
-           "stored_equal"]
+           "monitor_get", "observed_together", "probe", "put_valid", "rejects", "rejects_every",
+           "send_as_matches", "stored_equal"]
 
 #: Fresh identifiers tried after a documented-valid PUT was refused because its identifier may be taken.
 TAKEN_RETRIES = 3
 _IDENTIFIER = "domain_identifier"
+
+
+def monitor_get(s: Session) -> None:
+    """A monitor clause's own GET, sent only when the run has sent none: the monitor judges every answer
+    of the run, so its own request matters only to a run of that clause alone (or of a read-only subset)."""
+    if not s.client.recorder.by_method["GET"]:
+        s.get()
 
 
 def probe(fn: Callable[[Any], object]) -> Callable[[Any], Violation | None]:
@@ -134,9 +141,8 @@ def accepts_each(s: Session, field: str, values: Iterable[Any]) -> None:
         key = canonical({field: value})
         if key not in s.accepted:
             body = next((b for b in _together(s) if canonical(b.get(field)) == canonical(value)), None)
-            if body is not None and canonical(body) not in s.sent_together:
-                s.sent_together.add(canonical(body))
-                _record_accepted(s, body, s.put(body))
+            if body is not None:
+                _put_together(s, body)
         if key not in s.accepted:
             accepts(s, {field: value}, f"PUT {field}={value}")
 
@@ -175,10 +181,16 @@ def observed_together(s: Session, bodies: Iterable[Mapping[str, Any]]) -> None:
     if any(canonical(b) in s.accepted or canonical(b) in s.refused for b in singles):
         return
     union = {name: value for b in singles for name, value in b.items()}
-    if len(union) < 2 or canonical(union) in s.sent_together:
-        return
-    s.sent_together.add(canonical(union))
-    _record_accepted(s, union, s.put(union))
+    if len(union) > 1:
+        _put_together(s, union)
+
+
+def _put_together(s: Session, body: Mapping[str, Any]) -> None:
+    """PUT a body that carries several clauses' values, once per run; record what its answer shows."""
+    key = canonical(dict(body))
+    if key not in s.sent_together:
+        s.sent_together.add(key)
+        _record_accepted(s, body, s.put(dict(body)))
 
 
 def rejects(s: Session, body: Any, what: str) -> Exchange:

@@ -26,7 +26,7 @@ from contracts.engine.verdicts import Violation
 from contracts.errors import SkipClause
 from contracts.spec import PATH, RANDOM_SEND_AS
 
-from ._common import send_as_matches
+from ._common import monitor_get, send_as_matches
 from ._registry import clause, watches
 
 __all__ = ["ProfileModel", "model_of"]
@@ -77,8 +77,7 @@ def model_of(s: Session) -> ProfileModel:
                 "answered, a refused PUT changes nothing, and a PUT's answer is the profile with what it "
                 "sent applied (fields it omits kept or reset, one way for the whole run).")
 def profile_model(s: Session) -> None:
-    if not s.client.recorder.by_method["GET"]:
-        s.get()  # the watch judges every answer of the run; a GET of its own only when none was sent
+    monitor_get(s)
     if s.effort.name == "deep" and s.cfg.allow_writes:
         with contextlib.suppress(SkipClause):
             s.before_write("primary")  # the snapshot and rehearsal, if no clause has written yet

@@ -17,6 +17,7 @@ from contracts.engine.client import Exchange, Recorder
 from contracts.engine.session import Session
 from contracts.engine.verdicts import Violation
 
+from ._common import monitor_get
 from ._registry import clause, watches
 
 __all__ = ["SERVER_ERROR_OBSERVATIONS", "record_server_errors", "server_error_values"]
@@ -34,9 +35,7 @@ SERVER_ERROR_OBSERVATIONS = {"GET": "OBS-PROTO-5XX-GET", "PUT": "OBS-PROTO-5XX-P
                 "content: any 5xx seen in the run fails this clause.",
         needs=("write",))
 def no_server_error(s: Session) -> None:
-    # The monitor judges every answer of the run; its own GET is only for a run of this clause alone.
-    if not s.client.recorder.by_method["GET"]:
-        s.get()
+    monitor_get(s)
 
 
 @watches("SP-PROTO-004")
@@ -55,11 +54,9 @@ def server_error_seen(s: Session, ex: Exchange) -> Violation | None:
         reading="Every answer with a documented status is JSON in the schema documented for it; each "
                 'profile field may be null (the page: "or null").')
 def json_in_schema(s: Session) -> None:
-    # The monitor judges every answer of the run (a 401 of the auth clauses too); its own probes make sure
-    # a profile and a 401 are among them when the run has sent neither yet (this clause alone, a read-only
-    # subset). A 401 comes later in a whole run, from SP-AUTH-001; sent here, it costs one request.
-    if not s.client.recorder.by_method["GET"]:
-        s.get()
+    # A profile and a 401 must be among the answers judged: the 401 comes later in a whole run, from
+    # SP-AUTH-001; without that clause in the run, it is sent here.
+    monitor_get(s)
     if "SP-AUTH-001" not in s.planned_ids:
         s.send("GET", creds=None)
 
@@ -92,8 +89,7 @@ def answer_off_schema(s: Session, ex: Exchange) -> Violation | None:
                 "Retry-After are a busy account: counted in the run health.",
         observes=tuple(SERVER_ERROR_OBSERVATIONS.values()))
 def server_error_rates(s: Session) -> None:
-    if not s.client.recorder.by_method["GET"]:
-        s.get()  # its own probe, so that a run of this clause alone has a GET counted
+    monitor_get(s)
     record_server_errors(s)
 
 
