@@ -369,8 +369,9 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
-    from rich.console import Console
     from rich.table import Table
+
+    from contracts.terminal import PipeSafeConsole
 
     table = Table(title=f"{len(rows)} clauses", show_lines=False)
     for col in ("id", "area", "kind", "title", "check"):
@@ -378,7 +379,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     for row in rows:
         table.add_row(str(row["id"]), str(row["area"]), str(row["kind"]), str(row["title"]),
                       str(row["check"]).split(".")[-1])
-    Console(width=max(140, int(os.environ.get("COLUMNS", "0") or 0))).print(table)
+    PipeSafeConsole(width=max(140, int(os.environ.get("COLUMNS", "0") or 0))).print(table)
     return EXIT_OK
 
 
@@ -553,15 +554,15 @@ def _judge(document: Any, baseline: dict[str, Any] | None) -> dict[str, Any]:
 
 def _kill_matrix(*, profile: str, seed: int, report_dir: Path, only: list[str] | None) -> int:
     """The runner returns the rows; printing them and writing the reports is the CLI's job."""
-    from rich.console import Console
     from rich.table import Table
 
     from contracts import report
     from contracts.runner.killmatrix import matrix
+    from contracts.terminal import PipeSafeConsole
 
     faithful, rows = matrix(judge=_judge, profile=profile, seed=seed, report_dir=report_dir / "killmatrix",
                             only=only)
-    console = Console(file=sys.stdout, width=160)
+    console = PipeSafeConsole(file=sys.stdout, width=160)
     table = Table(title=f"Kill matrix ({profile}, seed {seed}); faithful mock: {faithful['verdict']}")
     for col in ("mutant", "verdict", "caught by", "causes", "req. to 1st failure", "requests", "s"):
         table.add_column(col, overflow="fold")
@@ -581,8 +582,9 @@ def _kill_matrix(*, profile: str, seed: int, report_dir: Path, only: list[str] |
 
 
 def _show_mutants() -> int:
-    from rich.console import Console
     from rich.table import Table
+
+    from contracts.terminal import PipeSafeConsole
 
     from .mock import MUTANTS
 
@@ -591,7 +593,7 @@ def _show_mutants() -> int:
         table.add_column(col, overflow="fold")
     for name, m in sorted(MUTANTS.items()):
         table.add_row(name, m.area, m.description, ", ".join(m.catches))
-    Console(width=160).print(table)
+    PipeSafeConsole(width=160).print(table)
     return EXIT_OK
 
 

@@ -20,14 +20,16 @@ from contracts.engine.config import RunConfig
 from contracts.engine.verdicts import ClauseResult
 from contracts.redact import scrub_text
 
-__all__ = ["ProgressPrinter", "result_lines"]
+__all__ = ["PipeSafeConsole", "ProgressPrinter", "result_lines"]
 
 _STYLE = {"pass": "green", "fail": "bold red", "inconclusive": "yellow", "error": "magenta",
           "skipped": "dim", "waived": "cyan"}
 _OPEN_FIRST = ("html", "markdown", "junit", "json", "history")
 
 
-class _Console(Console):
+class PipeSafeConsole(Console):
+    """Every console of the CLI: output piped into a reader that stops early is dropped, not fatal."""
+
     def on_broken_pipe(self) -> None:
         """A reader that stopped early (``sip-contracts run | head -2``): the rest is written to devnull and
         the run ends with its own exit code (rich's default exits 1, which reads as a failed run)."""
@@ -37,8 +39,8 @@ class _Console(Console):
 
 
 def _console(file: IO[str]) -> Console:
-    console = _Console(file=file, highlight=False)
-    return console if console.is_terminal else _Console(file=file, highlight=False, width=200)
+    console = PipeSafeConsole(file=file, highlight=False)
+    return console if console.is_terminal else PipeSafeConsole(file=file, highlight=False, width=200)
 
 
 class ProgressPrinter:
